@@ -1,0 +1,29 @@
+# Two commands do all set-up on a fresh machine:
+#   make pdf    builds build/vol19.pdf
+#   make test   runs the tests
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: pdf test check-libs clean
+
+pdf: $(STAMP)
+	$(BIN)/caipdf build issues/vol19.yaml -o build/vol19.pdf
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# WeasyPrint needs Pango from the system; say so plainly when it is missing.
+check-libs:
+	@$(PYTHON) -c "import ctypes.util, sys; sys.exit(0 if ctypes.util.find_library('pango-1.0') and ctypes.util.find_library('pangoft2-1.0') else 1)" \
+	  || { echo "caipdf needs Pango: run 'apt-get install libpango-1.0-0 libpangoft2-1.0-0' (Debian/Ubuntu) and try again." >&2; exit 1; }
+
+$(STAMP): pyproject.toml | check-libs
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf build

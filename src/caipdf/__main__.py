@@ -1,0 +1,3 @@
+from caipdf.cli import main
+
+raise SystemExit(main())

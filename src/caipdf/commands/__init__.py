@@ -1,0 +1,1 @@
+"""The commands behind the `caipdf` command line, one module each."""

@@ -1,0 +1,61 @@
+"""`caipdf build`: an issue file to its PDF."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from caipdf import pageplan
+from caipdf.errors import CaipdfError
+from caipdf.render.html import render_html
+from caipdf.render.pdf import render, write_pdf
+from caipdf.structure.loader import load_issue
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    pages: int
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+
+def build(issue_file: Path, output: Path, draft: bool = False) -> BuildResult:
+    """Build `issue_file` into `output`; on any failure `output` is left as it was.
+
+    A `draft` is written even when the page plan does not hold, and says so
+    on every page.
+    """
+    started = time.perf_counter()
+    issue = load_issue(issue_file)
+    warnings = [f"{figure.location}: warning: image '{figure.path}' is missing; "
+                "a placeholder frame is drawn in its place"
+                for figure in issue.figures if not figure.available]
+    rendering = render(render_html(issue, draft=draft), issue_file.resolve().parent)
+    warnings += [f"warning: {message}" for message in rendering.warnings]
+    problems = pageplan.check(issue, rendering)
+    if problems and not draft:
+        raise CaipdfError(problems)
+    warnings += [str(problem).replace("error:", "warning (draft):", 1) for problem in problems]
+    write_atomically(output, write_pdf(rendering))
+    return BuildResult(output, len(rendering.document.pages),
+                       time.perf_counter() - started, warnings)
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write to a temporary file beside `target`, then move it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                         dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,79 @@
+"""HTML to a laid-out WeasyPrint document, and that document to PDF bytes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from caipdf import paths
+
+# Hide the system's fonts before WeasyPrint (and so fontconfig) starts: the
+# only fonts are the @font-face files in fonts/, so output is the same on
+# every machine and a missing glyph cannot silently come from elsewhere.
+os.environ["FONTCONFIG_FILE"] = str(paths.FONTS / "fonts.conf")
+warnings.filterwarnings("ignore", "No fonts configured in FontConfig")
+
+import weasyprint  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import URLFetcher  # noqa: E402
+
+
+class LocalFetcher(URLFetcher):
+    """Fetches only files below the given folders; nothing from the network."""
+
+    def __init__(self, roots: list[Path]):
+        super().__init__(timeout=5, allowed_protocols={"file"})
+        self.roots = [root.resolve() for root in roots]
+
+    def fetch(self, url, headers=None):
+        if not url.startswith("file:"):
+            raise ValueError(f"caipdf reads no URL but local files: {url}")
+        path = Path(weasyprint.urls.request.url2pathname(url.split("?")[0].removeprefix("file:")))
+        real = path.resolve()
+        if not any(real.is_relative_to(root) for root in self.roots):
+            raise ValueError(f"{path} is outside the issue's folder, layouts/ and fonts/")
+        return super().fetch(url, headers)
+
+
+@dataclass
+class Rendering:
+    document: weasyprint.document.Document
+    warnings: list[str] = field(default_factory=list)
+
+    def first_page_of(self, anchor: str) -> int | None:
+        """The 1-based page where the element with id `anchor` is laid out."""
+        for number, page in enumerate(self.document.pages, start=1):
+            if anchor in page.anchors:
+                return number
+        return None
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def render(html: str, base: Path) -> Rendering:
+    """Lay out `html`; relative URLs resolve against the folder `base`."""
+    collector = _WarningCollector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        fetcher = LocalFetcher([base, paths.LAYOUTS, paths.FONTS])
+        document = weasyprint.HTML(
+            string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher
+        ).render(font_config=FontConfiguration())
+    finally:
+        logger.removeHandler(collector)
+    return Rendering(document, collector.messages)
+
+
+def write_pdf(rendering: Rendering) -> bytes:
+    return rendering.document.write_pdf()

@@ -1,0 +1,1 @@
+"""The content model: an issue as typed, validated data (no formatting)."""

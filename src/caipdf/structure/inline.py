@@ -1,0 +1,139 @@
+"""The inline markup of issue texts, parsed into nodes.
+
+The syntax is documented in docs/format.md. Nothing else is markup: text
+that looks like HTML stays text, and the templates escape it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Text:
+    text: str
+    kind: str = "text"
+
+
+@dataclass
+class Strong:
+    children: list
+    kind: str = "strong"
+
+
+@dataclass
+class Sup:
+    children: list
+    kind: str = "sup"
+
+
+@dataclass
+class Link:
+    url: str
+    children: list
+    kind: str = "link"
+
+
+@dataclass
+class LineBreak:
+    kind: str = "br"
+
+
+@dataclass
+class PageRef:
+    """The page where story or article `target` starts; the layout fills it in."""
+
+    target: str
+    kind: str = "pageref"
+
+
+@dataclass
+class FootnoteRef:
+    key: str
+    number: int = 0  # set when the article numbers its footnotes
+    children: list = field(default_factory=list)  # the footnote's own text
+    kind: str = "footnote"
+
+
+class InlineSyntaxError(ValueError):
+    def __init__(self, message: str, offset: int, hint: str):
+        super().__init__(message)
+        self.offset = offset
+        self.hint = hint
+
+
+_TOKEN = re.compile(
+    r"(?P<strong>\*\*)"
+    r"|(?P<sup>\^\{)"
+    r"|\[\^(?P<fn>[A-Za-z0-9_-]+)\]"
+    r"|\[(?P<label>[^\]\n]+)\]\((?P<url>[^)\s]+)\)"
+    r"|<(?P<auto>(?:https?|mailto):[^>\s]+)>"
+    r"|\{page:(?P<page>[a-z0-9-]+)\}"
+    r"|(?P<br>\n)"
+)
+_CLOSERS = {"strong": "**", "sup": "}"}
+
+
+def parse(source: str) -> list:
+    """Parse `source` into a list of inline nodes."""
+    nodes, end = _parse(source, 0, closer=None)
+    return nodes
+
+
+def _parse(source: str, pos: int, closer: str | None) -> tuple[list, int]:
+    nodes: list = []
+    text_start = pos
+    while pos < len(source):
+        if closer and source.startswith(closer, pos):
+            _add_text(nodes, source[text_start:pos])
+            return nodes, pos + len(closer)
+        match = _TOKEN.match(source, pos)
+        if not match:
+            pos += 1
+            continue
+        _add_text(nodes, source[text_start:pos])
+        kind = match.lastgroup
+        if kind in ("strong", "sup"):
+            children, pos = _parse(source, match.end(), _CLOSERS[kind])
+            nodes.append(Strong(children) if kind == "strong" else Sup(children))
+        else:
+            pos = match.end()
+            if kind == "fn":
+                nodes.append(FootnoteRef(match["fn"]))
+            elif kind in ("label", "url"):
+                nodes.append(Link(match["url"], parse(match["label"])))
+            elif kind == "auto":
+                nodes.append(Link(match["auto"], [Text(match["auto"])]))
+            elif kind == "page":
+                nodes.append(PageRef(match["page"]))
+            elif kind == "br":
+                nodes.append(LineBreak())
+        text_start = pos
+    if closer:
+        opener = "**" if closer == "**" else "^{"
+        raise InlineSyntaxError(
+            f"'{opener}' is opened but never closed",
+            text_start,
+            f"close it with '{closer}', or remove the '{opener}'",
+        )
+    _add_text(nodes, source[text_start:pos])
+    return nodes, pos
+
+
+def _add_text(nodes: list, text: str) -> None:
+    if text:
+        nodes.append(Text(text))
+
+
+def plain_text(nodes: list) -> str:
+    """The text of `nodes` without markup (page references left out)."""
+    out = []
+    for node in nodes:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, LineBreak):
+            out.append("\n")
+        elif hasattr(node, "children") and not isinstance(node, FootnoteRef):
+            out.append(plain_text(node.children))
+    return "".join(out)

@@ -1,0 +1,411 @@
+"""From YAML to a validated `Issue`, with every mistake reported at once."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+from caipdf.errors import CaipdfError, Location, Problem
+from caipdf.structure import inline
+from caipdf.structure.model import (
+    Article, BulletList, Cell, Colophon, Contact, Figure, Heading, InfoBox, Issue,
+    KeyFigure, KeyFigures, Paragraph, Quote, Series, Table,
+)
+from caipdf.structure.source import Located, read_yaml
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# For each block kind: its optional extra keys.
+BLOCK_KEYS = {
+    "lead": set(), "p": set(), "quote": {"span"},
+    "h2": {"id", "label"}, "h3": {"number"},
+    "figure": {"caption", "aspect", "span"},
+    "list": {"title"},
+    "table": set(), "keyfigures": set(), "infobox": set(),
+}
+
+
+def load_issue(path: Path) -> Issue:
+    """Read and validate the issue file at `path`; raise CaipdfError listing every problem."""
+    path = Path(path)
+    reader = _Reader(path)
+    issue = reader.issue(read_yaml(path))
+    if reader.problems:
+        raise CaipdfError(reader.problems)
+    return issue
+
+
+class _Reader:
+    def __init__(self, path: Path):
+        self.path = path
+        self.base = path.parent
+        self.problems: list[Problem] = []
+
+    # -- reporting and basic types ------------------------------------------------
+
+    def error(self, where: Located | Location | None, message: str, hint: str = "") -> None:
+        location = where.location if isinstance(where, Located) else where
+        self.problems.append(Problem(location, message, hint))
+
+    def mapping(self, node: Located, what: str, required: set[str], optional: set[str]) -> dict:
+        if not isinstance(node.value, dict):
+            self.error(node, f"{what} must be a mapping of keys to values, "
+                       f"not {_describe(node.value)}", "write it as 'key: value' lines")
+            return {}
+        known = required | optional
+        for key in node.value:
+            if key not in known:
+                where = node.value.key_locations[key]
+                close = difflib.get_close_matches(str(key), sorted(known), n=1)
+                hint = (f"did you mean '{close[0]}'?" if close
+                        else f"the keys of {what} are: {', '.join(sorted(known))}")
+                self.error(where, f"unknown key '{key}' in {what}", hint)
+        for key in sorted(required - set(node.value)):
+            self.error(node, f"{what} has no '{key}'", f"add '{key}:' (see docs/format.md)")
+        return node.value
+
+    def string(self, node: Located | None, what: str) -> str | None:
+        if node is None:
+            return None
+        if isinstance(node.value, bool) or not isinstance(node.value, (str, int, float)):
+            self.error(node, f"{what} must be text, not {_describe(node.value)}",
+                       "write it as a single line of text")
+            return None
+        return str(node.value)
+
+    def text(self, node: Located | None, what: str) -> list | None:
+        """An inline-markup text, parsed into nodes."""
+        value = self.string(node, what)
+        if value is None:
+            return None
+        try:
+            return inline.parse(value)
+        except inline.InlineSyntaxError as error:
+            self.error(node, f"{what}: {error}", error.hint)
+            return None
+
+    def integer(self, node: Located | None, what: str, low: int, high: int) -> int | None:
+        if node is None:
+            return None
+        if isinstance(node.value, bool) or not isinstance(node.value, int):
+            self.error(node, f"{what} must be a whole number, not {_describe(node.value)}")
+            return None
+        if not low <= node.value <= high:
+            self.error(node, f"{what} is {node.value}, outside {low}–{high}")
+            return None
+        return node.value
+
+    def sequence(self, node: Located | None, what: str) -> list[Located]:
+        if node is None:
+            return []
+        if not isinstance(node.value, list):
+            self.error(node, f"{what} must be a list, not {_describe(node.value)}",
+                       "write each item on its own line starting with '- '")
+            return []
+        return node.value
+
+    # -- the issue -------------------------------------------------------------
+
+    def issue(self, root: Located) -> Issue:
+        top = self.mapping(root, "the issue", {
+            "series", "volume", "issued", "pages", "cover_line", "colophon", "articles"},
+            {"cover_image"})
+        series = self.series(top.get("series"))
+        volume = self.integer(top.get("volume"), "volume", 1, 9999)
+        year, month = self.issued(top.get("issued"))
+        pages = self.integer(top.get("pages"), "pages", 1, 999)
+        cover_line = self.text(top.get("cover_line"), "cover_line")
+        cover = top.get("cover_image")
+        cover_image = None
+        if cover is not None:
+            fields = self.mapping(cover, "cover_image", {"image"}, {"caption", "aspect"})
+            cover_image = self.figure(fields.get("image"), fields, cover)
+        colophon = self.colophon(top.get("colophon"))
+        articles = self.articles(top.get("articles"), pages or 0)
+        return Issue(self.path, series, volume, year, month, pages, cover_line or [],
+                     cover_image, colophon, articles)
+
+    def series(self, node: Located | None) -> Series | None:
+        if node is None:
+            return None
+        fields = self.mapping(node, "series", {"initiative", "title", "title_ja"}, set())
+        return Series(*(self.string(fields.get(key), f"series.{key}")
+                        for key in ("initiative", "title", "title_ja")))
+
+    def issued(self, node: Located | None) -> tuple[int | None, int | None]:
+        if node is None:
+            return None, None
+        match = re.fullmatch(r"(\d{4})-(\d{2})", str(node.value))
+        if not match or not 1 <= int(match[2]) <= 12:
+            self.error(node, f"issued must be a year and month like 2020-03, not {node.value!r}",
+                       "write the month of publication as YYYY-MM")
+            return None, None
+        return int(match[1]), int(match[2])
+
+    def colophon(self, node: Located | None) -> Colophon | None:
+        if node is None:
+            return None
+        fields = self.mapping(node, "colophon", {"publisher", "producer", "contacts"}, set())
+        contacts = []
+        for item in self.sequence(fields.get("contacts"), "colophon.contacts"):
+            keys = self.mapping(item, "a contact", {"name", "address"},
+                                {"role", "department", "tel", "fax", "email", "url"})
+            contacts.append(Contact(**{key: self.string(value, f"contact {key}")
+                                       for key, value in keys.items()}))
+        return Colophon(self.string(fields.get("publisher"), "colophon.publisher"),
+                        self.string(fields.get("producer"), "colophon.producer"), contacts)
+
+    # -- articles --------------------------------------------------------------
+
+    def articles(self, node: Located | None, issue_pages: int) -> list[Article]:
+        items = self.sequence(node, "articles")
+        if node is not None and not items:
+            self.error(node, "the issue has no articles", "add at least one article")
+        articles: list[Article] = []
+        seen: dict[str, Location] = {}
+        for item in items:
+            article = self.article(item)
+            if article is None:
+                continue
+            if article.id in seen:
+                self.error(item, f"two articles have the id '{article.id}'",
+                           f"ids must be unique; the other is at line {seen[article.id].line}")
+            seen[article.id] = article.location
+            articles.append(article)
+        self.check_page_plan(articles, issue_pages)
+        self.check_references(articles)
+        return articles
+
+    def article(self, node: Located) -> Article | None:
+        fields = self.mapping(node, "an article", {"id", "page", "toc", "blocks"},
+                              {"title", "subtitle", "footnotes"})
+        if not fields:
+            return None
+        article_id = self.string(fields.get("id"), "id")
+        if article_id is not None and not ID_PATTERN.match(article_id):
+            self.error(fields["id"], f"the id '{article_id}' has characters other than a–z, 0–9 and '-'",
+                       "use lower-case letters, digits and hyphens")
+        footnotes = self.footnotes(fields.get("footnotes"))
+        blocks = [block for item in self.sequence(fields.get("blocks"), "blocks")
+                  if (block := self.block(item)) is not None]
+        self.number_footnotes(blocks, footnotes, fields.get("footnotes"))
+        return Article(
+            id=article_id or "",
+            page=self.integer(fields.get("page"), "page", 1, 999) or 0,
+            last_page=0,
+            toc=self.text(fields.get("toc"), "toc") or [],
+            title=self.text(fields.get("title"), "title"),
+            subtitle=self.text(fields.get("subtitle"), "subtitle"),
+            blocks=blocks,
+            location=node.location,
+        )
+
+    def footnotes(self, node: Located | None) -> dict[str, tuple[list, Located]]:
+        if node is None:
+            return {}
+        if not isinstance(node.value, dict):
+            self.error(node, "footnotes must be a mapping of names to texts",
+                       "write 'name: text' lines and refer to them as [^name]")
+            return {}
+        return {key: (self.text(value, f"footnote '{key}'") or [], value)
+                for key, value in node.value.items()}
+
+    def number_footnotes(self, blocks: list, footnotes: dict, node: Located | None) -> None:
+        numbers: dict[str, int] = {}
+        for ref in _walk(blocks, inline.FootnoteRef):
+            if ref.key not in footnotes:
+                self.error(node, f"the text refers to footnote [^{ref.key}], which is not defined",
+                           f"add '{ref.key}: …' under this article's footnotes")
+                continue
+            numbers.setdefault(ref.key, len(numbers) + 1)
+            ref.number = numbers[ref.key]
+            ref.children = footnotes[ref.key][0]
+        for key, (_, value) in footnotes.items():
+            if key not in numbers:
+                self.error(value, f"footnote '{key}' is never referred to",
+                           f"refer to it with [^{key}] in the text, or remove it")
+
+    def block(self, node: Located) -> object | None:
+        if not isinstance(node.value, dict) or not node.value:
+            self.error(node, f"a block must be a mapping such as 'p: text', not {_describe(node.value)}",
+                       "start the block with its kind: lead, p, h2, h3, figure, list, table, "
+                       "keyfigures, infobox or quote")
+            return None
+        kind = next(iter(node.value))
+        if kind not in BLOCK_KEYS:
+            close = difflib.get_close_matches(str(kind), sorted(BLOCK_KEYS), n=1)
+            self.error(node.value.key_locations[kind], f"unknown block kind '{kind}'",
+                       f"did you mean '{close[0]}'?" if close
+                       else f"the kinds are: {', '.join(sorted(BLOCK_KEYS))}")
+            return None
+        fields = self.mapping(node, f"a '{kind}' block", {kind}, BLOCK_KEYS[kind])
+        body = fields[kind]
+        if kind in ("p", "lead"):
+            return Paragraph(self.text(body, kind) or [], kind=kind)
+        if kind == "quote":
+            return Quote(self.text(body, kind) or [], span=self.span(fields.get("span")))
+        if kind in ("h2", "h3"):
+            heading_id = self.string(fields.get("id"), "id")
+            if heading_id is not None and not ID_PATTERN.match(heading_id):
+                self.error(fields["id"], f"the id '{heading_id}' has characters other than a–z, 0–9 and '-'")
+            return Heading(self.text(body, kind) or [], level=int(kind[1]), id=heading_id,
+                           label=self.string(fields.get("label"), "label"),
+                           number=self.string(fields.get("number"), "number"))
+        if kind == "figure":
+            return self.figure(body, fields, node)
+        if kind == "list":
+            return BulletList([self.text(item, "a list item") or []
+                               for item in self.sequence(body, "list")],
+                              title=self.text(fields.get("title"), "title"))
+        if kind == "table":
+            return self.table(body)
+        if kind == "keyfigures":
+            return self.keyfigures(body)
+        return self.infobox(body)
+
+    def figure(self, image: Located | None, fields: dict, node: Located) -> Figure | None:
+        path = self.string(image, "figure image")
+        if path is None:
+            return None
+        aspect = self.aspect(fields.get("aspect"))
+        span = self.span(fields.get("span"))
+        file = (self.base / path)
+        if Path(path).is_absolute() or ".." in Path(path).parts or "://" in path:
+            self.error(image, f"the image '{path}' is outside the issue's folder",
+                       "put the image in the issue's folder and give its path relative to it")
+            available = False
+        else:
+            available = file.is_file()
+        return Figure(path, file, available, self.text(fields.get("caption"), "caption") or [],
+                      aspect, span, image.location)
+
+    def span(self, node: Located | None) -> str:
+        span = self.string(node, "span") or "column"
+        if span not in ("column", "page"):
+            self.error(node, f"span is '{span}'", "write 'column' or 'page'")
+        return span
+
+    def aspect(self, node: Located | None) -> float:
+        if node is None:
+            return 2 / 3
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*", str(node.value))
+        if not match or float(match[1]) == 0:
+            self.error(node, f"aspect must be width:height such as 3:2, not {node.value!r}")
+            return 2 / 3
+        return float(match[2]) / float(match[1])
+
+    def table(self, node: Located) -> Table:
+        fields = self.mapping(node, "a table", {"rows"}, {"header", "caption"})
+        header = fields.get("header")
+        rows: list[list[Cell]] = []
+        above: list[Cell | None] = []
+        for row_node in self.sequence(fields.get("rows"), "rows"):
+            row: list[Cell] = []
+            cells = self.sequence(row_node, "a table row")
+            for column, cell_node in enumerate(cells):
+                if cell_node.value in ("", None) and column < len(above) and above[column]:
+                    above[column].rowspan += 1
+                    continue
+                cell = Cell(self.text(cell_node, "a table cell") or [])
+                row.append(cell)
+                if column < len(above):
+                    above[column] = cell
+                else:
+                    above.append(cell)
+            rows.append(row)
+        return Table(rows,
+                     header=[self.text(cell, "a header cell") or []
+                             for cell in self.sequence(header, "header")] if header else None,
+                     caption=self.text(fields.get("caption"), "caption"))
+
+    def keyfigures(self, node: Located) -> KeyFigures:
+        fields = self.mapping(node, "keyfigures", {"title", "headline", "unit", "items"}, {"note"})
+        raw = []
+        for item in self.sequence(fields.get("items"), "items"):
+            keys = self.mapping(item, "a key figure", {"when", "value", "detail", "population"}, set())
+            raw.append((self.string(keys.get("when"), "when") or "",
+                        self.integer(keys.get("value"), "value", 0, 10**9) or 0,
+                        self.string(keys.get("detail"), "detail") or "",
+                        self.integer(keys.get("population"), "population", 0, 10**10) or 0))
+        largest = max((population for *_, population in raw), default=0) or 1
+        items = [KeyFigure(when, value, detail, population, population / largest)
+                 for when, value, detail, population in raw]
+        return KeyFigures(self.text(fields.get("title"), "title") or [],
+                          self.text(fields.get("headline"), "headline") or [],
+                          self.string(fields.get("unit"), "unit") or "", items,
+                          self.text(fields.get("note"), "note"))
+
+    def infobox(self, node: Located) -> InfoBox:
+        fields = self.mapping(node, "an infobox", {"title"}, {"subtitle", "url", "list", "list_title"})
+        return InfoBox(self.text(fields.get("title"), "title") or [],
+                       subtitle=self.text(fields.get("subtitle"), "subtitle"),
+                       url=self.string(fields.get("url"), "url"),
+                       list_title=self.text(fields.get("list_title"), "list_title"),
+                       items=[self.text(item, "a list item") or []
+                              for item in self.sequence(fields.get("list"), "list")])
+
+    # -- whole-issue checks ------------------------------------------------------
+
+    def check_page_plan(self, articles: list[Article], issue_pages: int) -> None:
+        for index, article in enumerate(articles):
+            following = articles[index + 1].page if index + 1 < len(articles) else issue_pages + 1
+            article.last_page = following - 1
+            if article.page and following <= article.page:
+                self.error(articles[index + 1].location,
+                           f"article '{articles[index + 1].id}' starts on page {following}, "
+                           f"not after article '{article.id}' (page {article.page})",
+                           "list the articles in page order, each on a later page")
+            elif article.page > issue_pages:
+                self.error(article.location, f"article '{article.id}' starts on page {article.page}, "
+                           f"but the issue has {issue_pages} pages", "fix 'page' or 'pages'")
+
+    def check_references(self, articles: list[Article]) -> None:
+        targets = {article.id for article in articles}
+        targets |= {heading.id for article in articles for heading in article.blocks
+                    if isinstance(heading, Heading) and heading.id}
+        for article in articles:
+            for ref in _walk(article.blocks, inline.PageRef):
+                if ref.target not in targets:
+                    close = difflib.get_close_matches(ref.target, sorted(targets), n=1)
+                    self.error(article.location,
+                               f"article '{article.id}' refers to {{page:{ref.target}}}, "
+                               "but no article or h2 has that id",
+                               f"did you mean '{close[0]}'?" if close else "give the h2 an 'id'")
+            text = _article_text(article)
+            for quote in (block for block in article.blocks if isinstance(block, Quote)):
+                said = _squeeze(inline.plain_text(quote.content))
+                if said not in text:
+                    self.error(article.location, f"a quote in article '{article.id}' is not "
+                               "text the article contains", "quote the article's own words")
+
+
+def _describe(value) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _walk(value, node_type):
+    """Every inline node of `node_type` anywhere below `value`."""
+    if isinstance(value, node_type):
+        yield value
+    if isinstance(value, list):
+        for item in value:
+            yield from _walk(item, node_type)
+    elif hasattr(value, "__dataclass_fields__"):
+        for name in value.__dataclass_fields__:
+            yield from _walk(getattr(value, name), node_type)
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _article_text(article: Article) -> str:
+    texts = [inline.plain_text(block.content) for block in article.blocks
+             if isinstance(block, Paragraph)]
+    return _squeeze("".join(texts))

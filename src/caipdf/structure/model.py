@@ -1,0 +1,159 @@
+"""The typed issue model. Templates read it; it holds no presentation.
+
+Inline texts are lists of nodes from `caipdf.structure.inline`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from caipdf.errors import Location
+
+
+@dataclass
+class Series:
+    initiative: str
+    title: str
+    title_ja: str
+
+
+@dataclass
+class Contact:
+    name: str
+    address: str
+    role: str | None = None
+    department: str | None = None
+    tel: str | None = None
+    fax: str | None = None
+    email: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class Colophon:
+    publisher: str
+    producer: str
+    contacts: list[Contact]
+
+
+@dataclass
+class Paragraph:
+    content: list
+    kind: str = "p"  # or "lead"
+
+
+@dataclass
+class Heading:
+    content: list
+    level: int
+    id: str | None = None
+    label: str | None = None
+    number: str | None = None
+    kind: str = "heading"
+
+
+@dataclass
+class Figure:
+    path: str  # as written in the issue file, relative to it
+    file: Path  # resolved
+    available: bool  # False: the image is missing and a placeholder is drawn
+    caption: list
+    aspect_ratio: float  # height / width
+    span: str = "column"  # or "page"
+    location: Location | None = None
+    kind: str = "figure"
+
+
+@dataclass
+class BulletList:
+    items: list[list]
+    title: list | None = None
+    kind: str = "list"
+
+
+@dataclass
+class Cell:
+    content: list
+    rowspan: int = 1
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]  # cells continued from above are left out
+    header: list[list] | None = None
+    caption: list | None = None
+    kind: str = "table"
+
+
+@dataclass
+class KeyFigure:
+    when: str
+    value: int
+    detail: str
+    population: int
+    share: float  # population / the largest population of the block, 0..1
+
+
+@dataclass
+class KeyFigures:
+    title: list
+    headline: list
+    unit: str
+    items: list[KeyFigure]
+    note: list | None = None
+    kind: str = "keyfigures"
+
+
+@dataclass
+class InfoBox:
+    title: list
+    subtitle: list | None = None
+    url: str | None = None
+    list_title: list | None = None
+    items: list[list] = field(default_factory=list)
+    kind: str = "infobox"
+
+
+@dataclass
+class Quote:
+    content: list
+    span: str = "column"  # or "page"
+    kind: str = "quote"
+
+
+@dataclass
+class Article:
+    id: str
+    page: int  # the page the contents list names
+    last_page: int  # the last page the article owns
+    toc: list
+    title: list | None
+    subtitle: list | None
+    blocks: list
+    location: Location
+
+    @property
+    def page_count(self) -> int:
+        return self.last_page - self.page + 1
+
+
+@dataclass
+class Issue:
+    source: Path
+    series: Series
+    volume: int
+    year: int
+    month: int
+    pages: int
+    cover_line: list
+    cover_image: Figure | None
+    colophon: Colophon
+    articles: list[Article]
+
+    @property
+    def figures(self) -> list[Figure]:
+        found = [self.cover_image] if self.cover_image else []
+        for article in self.articles:
+            found += [block for block in article.blocks if isinstance(block, Figure)]
+        return found

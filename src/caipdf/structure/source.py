@@ -1,0 +1,113 @@
+"""Reading YAML into plain values that remember where they were written.
+
+PyYAML's composer gives every node its position; we keep it on the values
+so that the model can say `file:line:col` for any mistake.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from caipdf.errors import CaipdfError, Location, Problem
+
+MAX_FILE_BYTES = 2_000_000
+MAX_DEPTH = 20
+
+
+class Located:
+    """A YAML value with the place it was written."""
+
+    __slots__ = ("value", "location")
+
+    def __init__(self, value, location: Location):
+        self.value = value
+        self.location = location
+
+    def __repr__(self) -> str:
+        return f"Located({self.value!r} @ {self.location})"
+
+
+def read_yaml(path: Path) -> Located:
+    """Load `path` safely into nested Located values (dicts, lists, scalars)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CaipdfError(Problem(None, f"cannot read {path}: {error.strerror}",
+                                  "check the path of the issue file")) from None
+    where = Location(path, 1, 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise CaipdfError(Problem(where, f"the file is {len(data):,} bytes, more than "
+                                  f"the {MAX_FILE_BYTES:,} an issue may have",
+                                  "split it or remove what does not belong in it"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise CaipdfError(Problem(Location(path, line, 1), "the file is not UTF-8 text",
+                                  "save it as UTF-8")) from None
+    if not text.strip():
+        raise CaipdfError(Problem(where, "the file is empty",
+                                  "start from issues/vol19.yaml and docs/format.md"))
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        loc = Location(path, mark.line + 1, mark.column + 1) if mark else where
+        hint = ("indent with spaces, never tabs" if "\\t" in str(error) or "tab" in str(error)
+                else "check the YAML syntax at this place (quotes, colons, indentation)")
+        raise CaipdfError(Problem(loc, f"YAML syntax: {error.problem}", hint)) from None
+    return _convert(path, node, depth=0, seen=set())
+
+
+def _location(path: Path, node: yaml.Node) -> Location:
+    return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _convert(path: Path, node: yaml.Node, depth: int, seen: set) -> Located:
+    where = _location(path, node)
+    if not isinstance(node, yaml.ScalarNode):
+        if id(node) in seen:
+            raise CaipdfError(Problem(where, "anchors and aliases (&name, *name) are not allowed",
+                                      "write the value out where it is needed"))
+        seen.add(id(node))
+    if depth > MAX_DEPTH:
+        raise CaipdfError(Problem(where, f"the data is nested more than {MAX_DEPTH} levels deep",
+                                  "an issue file is never this deep; check the indentation"))
+    if isinstance(node, yaml.MappingNode):
+        mapping: dict[str, Located] = {}
+        keys: dict[str, Location] = {}
+        for key_node, value_node in node.value:
+            key = str(_scalar(key_node))
+            if key in mapping:
+                raise CaipdfError(Problem(_location(path, key_node),
+                                          f"'{key}' is given twice in this mapping",
+                                          f"keep one '{key}' (the first is at line {keys[key].line})"))
+            keys[key] = _location(path, key_node)
+            mapping[key] = _convert(path, value_node, depth + 1, seen)
+        located = Located(mapping, where)
+        located.value = _KeyedDict(mapping, keys)
+        return located
+    if isinstance(node, yaml.SequenceNode):
+        return Located([_convert(path, item, depth + 1, seen) for item in node.value], where)
+    return Located(_scalar(node), where)
+
+
+class _KeyedDict(dict):
+    """A mapping that also remembers where each key was written."""
+
+    def __init__(self, values: dict, key_locations: dict):
+        super().__init__(values)
+        self.key_locations = key_locations
+
+
+def _scalar(node: yaml.Node):
+    if not isinstance(node, yaml.ScalarNode):
+        return node  # a complex key; the model rejects it as an unknown key
+    value = _constructor.construct_object(node, deep=True)
+    _constructor.constructed_objects.clear()
+    return value
+
+
+_constructor = yaml.constructor.SafeConstructor()
