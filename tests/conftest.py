@@ -1,0 +1,16 @@
+from pathlib import Path
+
+import pytest
+
+from caipdf.commands.build import build
+
+ROOT = Path(__file__).resolve().parents[1]
+VOL19 = ROOT / "issues" / "vol19.yaml"
+
+
+@pytest.fixture(scope="session")
+def vol19_pdf(tmp_path_factory) -> Path:
+    """vol.19 built once for the whole test session."""
+    output = tmp_path_factory.mktemp("vol19") / "vol19.pdf"
+    build(VOL19, output)
+    return output
