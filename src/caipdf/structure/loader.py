@@ -53,14 +53,16 @@ class _Reader:
                        f"not {_describe(node.value)}", "write it as 'key: value' lines")
             return {}
         known = required | optional
+        misspelt = set()
         for key in node.value:
             if key not in known:
                 where = node.value.key_locations[key]
-                close = difflib.get_close_matches(str(key), sorted(known), n=1)
-                hint = (f"did you mean '{close[0]}'?" if close
+                close = _suggest(str(key), known - set(node.value))
+                misspelt.add(close)
+                hint = (f"did you mean '{close}'?" if close
                         else f"the keys of {what} are: {', '.join(sorted(known))}")
                 self.error(where, f"unknown key '{key}' in {what}", hint)
-        for key in sorted(required - set(node.value)):
+        for key in sorted(required - set(node.value) - misspelt):
             self.error(node, f"{what} has no '{key}'", f"add '{key}:' (see docs/format.md)")
         return node.value
 
@@ -233,9 +235,9 @@ class _Reader:
             return None
         kind = next(iter(node.value))
         if kind not in BLOCK_KEYS:
-            close = difflib.get_close_matches(str(kind), sorted(BLOCK_KEYS), n=1)
+            close = _suggest(str(kind), BLOCK_KEYS)
             self.error(node.value.key_locations[kind], f"unknown block kind '{kind}'",
-                       f"did you mean '{close[0]}'?" if close
+                       f"did you mean '{close}'?" if close
                        else f"the kinds are: {', '.join(sorted(BLOCK_KEYS))}")
             return None
         fields = self.mapping(node, f"a '{kind}' block", {kind}, BLOCK_KEYS[kind])
@@ -366,17 +368,26 @@ class _Reader:
         for article in articles:
             for ref in _walk(article.blocks, inline.PageRef):
                 if ref.target not in targets:
-                    close = difflib.get_close_matches(ref.target, sorted(targets), n=1)
+                    close = _suggest(ref.target, targets)
                     self.error(article.location,
                                f"article '{article.id}' refers to {{page:{ref.target}}}, "
                                "but no article or h2 has that id",
-                               f"did you mean '{close[0]}'?" if close else "give the h2 an 'id'")
+                               f"did you mean '{close}'?" if close else "give the h2 an 'id'")
             text = _article_text(article)
             for quote in (block for block in article.blocks if isinstance(block, Quote)):
                 said = _squeeze(inline.plain_text(quote.content))
                 if said not in text:
                     self.error(article.location, f"a quote in article '{article.id}' is not "
                                "text the article contains", "quote the article's own words")
+
+
+def _suggest(word: str, choices) -> str | None:
+    """The choice `word` was most likely meant to be, if any is close."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    prefixed = [choice for choice in sorted(choices) if word.startswith(choice) or choice.startswith(word)]
+    return prefixed[0] if prefixed else None
 
 
 def _describe(value) -> str:
