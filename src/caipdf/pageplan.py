@@ -2,49 +2,53 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from caipdf.errors import Problem
 from caipdf.render.pdf import Rendering
 from caipdf.structure.model import Issue
 
 
-@dataclass(frozen=True)
-class Placement:
-    article_id: str
-    declared: int
-    actual: int | None
-
-
-def placements(issue: Issue, rendering: Rendering) -> list[Placement]:
-    return [Placement(article.id, article.page, rendering.first_page_of(article.id))
-            for article in issue.articles]
-
-
 def check(issue: Issue, rendering: Rendering) -> list[Problem]:
-    """Every way the laid-out issue departs from its declared page plan."""
+    """Every way the laid-out issue departs from its declared page plan.
+
+    An article that runs long (or short) moves every article after it; the
+    message names the article that starts in the wrong place and the one
+    before it, which is the one to shorten or lengthen.
+    """
     problems = []
-    articles = {article.id: article for article in issue.articles}
-    for placement in placements(issue, rendering):
-        if placement.actual == placement.declared:
+    starts = [rendering.first_page_of(article.id) for article in issue.articles]
+    for index, (article, actual) in enumerate(zip(issue.articles, starts)):
+        if actual == article.page:
             continue
-        article = articles[placement.article_id]
-        if placement.actual is None:
-            problems.append(Problem(article.location,
-                                    f"article '{article.id}' is not in the laid-out issue"))
+        if actual is None:
+            problems.append(Problem(article.location, f"article '{article.id}' is not in the laid-out issue"))
             continue
-        direction = "later" if placement.actual > placement.declared else "earlier"
+        if index == 0:
+            cause = (f"the cover takes {actual - 1} pages" if actual > article.page
+                     else "the cover is shorter than planned")
+        else:
+            before = issue.articles[index - 1]
+            needs = actual - before.page
+            cause = (f"article '{before.id}' has {_pages(before.page, before.last_page)} "
+                     f"but fills {_count(needs)}: shorten or lengthen it, or resize its figures")
         problems.append(Problem(
             article.location,
-            f"article '{article.id}' should start on page {placement.declared} "
-            f"but starts on page {placement.actual}",
-            f"the article before it runs {direction} than planned: "
-            f"cut or add text there, or resize its figures"))
+            f"article '{article.id}' should start on page {article.page} but starts on page {actual}",
+            cause))
+        break  # the articles after it move with it
     actual_pages = len(rendering.document.pages)
-    if actual_pages != issue.pages:
-        last = issue.articles[-1] if issue.articles else None
+    if actual_pages != issue.pages and not problems:
+        last = issue.articles[-1]
         problems.append(Problem(
-            last.location if last else None,
+            last.location,
             f"the issue has {actual_pages} pages, not the {issue.pages} it declares",
-            "cut or add text in the last article, or change 'pages'"))
+            f"article '{last.id}' has {_pages(last.page, last.last_page)} but fills "
+            f"{_count(actual_pages - last.page + 1)}: shorten or lengthen it"))
     return problems
+
+
+def _pages(first: int, last: int) -> str:
+    return f"page {first}" if first == last else f"pages {first}–{last}"
+
+
+def _count(pages: int) -> str:
+    return "1 page" if pages == 1 else f"{pages} pages"
