@@ -1,48 +1,39 @@
-"""The `caipdf` command line: parses arguments and hands over to caipdf.commands."""
+"""The `caipdf` command line: parses arguments and hands over to caipdf.commands.
+
+Each command lives in its own module under caipdf.commands, with
+`add_arguments(parser)` and `run(args) -> int`; this file only lists them.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from pathlib import Path
 
 from caipdf import __version__
 from caipdf.errors import CaipdfError
 
+# command name → (module under caipdf.commands, one-line help)
+COMMANDS = {
+    "build": ("build", "build an issue's PDF"),
+}
+
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="caipdf", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="caipdf", description="Typesets the CAI Newsletter from YAML into print-ready PDF.")
     parser.add_argument("--version", action="version", version=f"caipdf {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    build = commands.add_parser("build", help="build an issue's PDF")
-    build.add_argument("issue", type=Path, help="the issue file, e.g. issues/vol19.yaml")
-    build.add_argument("-o", "--output", type=Path,
-                       help="where to write the PDF (default: build/<issue name>.pdf)")
-    build.add_argument("--draft", action="store_true",
-                       help="write the PDF even if the page plan fails, marked DRAFT on every page")
-
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(f"caipdf.commands.{module_name}")
+        module.add_arguments(subparsers.add_parser(name, help=help_text, description=help_text))
     args = parser.parse_args(argv)
+    module = importlib.import_module(f"caipdf.commands.{COMMANDS[args.command][0]}")
     try:
-        if args.command == "build":
-            return _build(args)
+        return module.run(args)
     except CaipdfError as error:
         print(error, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("caipdf: interrupted; nothing was written", file=sys.stderr)
+        print("caipdf: interrupted; no file was changed", file=sys.stderr)
         return 130
-    return 2
-
-
-def _build(args) -> int:
-    from caipdf.commands.build import build
-
-    output = args.output or Path("build") / f"{args.issue.stem}.pdf"
-    print(f"caipdf: building {args.issue} …", file=sys.stderr)
-    result = build(args.issue, output, draft=args.draft)
-    for warning in result.warnings:
-        print(warning, file=sys.stderr)
-    print(f"caipdf: wrote {result.output} ({result.pages} pages, "
-          f"{len(result.warnings)} warnings, {result.seconds:.1f} s)", file=sys.stderr)
-    return 0

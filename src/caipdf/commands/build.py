@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import os
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -13,6 +15,25 @@ from caipdf.errors import CaipdfError
 from caipdf.render.html import render_html
 from caipdf.render.pdf import render, write_pdf
 from caipdf.structure.loader import load_issue
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("issue", type=Path, help="the issue file, e.g. issues/vol19.yaml")
+    parser.add_argument("-o", "--output", type=Path,
+                        help="where to write the PDF (default: build/<issue name>.pdf)")
+    parser.add_argument("--draft", action="store_true",
+                        help="write the PDF even if the page plan fails, marked DRAFT on every page")
+
+
+def run(args: argparse.Namespace) -> int:
+    output = args.output or Path("build") / f"{args.issue.stem}.pdf"
+    print(f"caipdf: building {args.issue} …", file=sys.stderr)
+    result = build(args.issue, output, draft=args.draft)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    print(f"caipdf: wrote {result.output} ({result.pages} pages, "
+          f"{len(result.warnings)} warnings, {result.seconds:.1f} s)", file=sys.stderr)
+    return 0
 
 
 @dataclass
