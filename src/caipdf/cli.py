@@ -16,6 +16,8 @@ from caipdf.errors import CaipdfError
 # command name → (module under caipdf.commands, one-line help)
 COMMANDS = {
     "build": ("build", "build an issue's PDF"),
+    "check": ("check", "validate and lay out an issue and report, without writing a PDF"),
+    "schema": ("schema", "print the JSON Schema of issue files (for editors' YAML support)"),
 }
 
 

@@ -10,11 +10,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from caipdf import pageplan
+from caipdf import pipeline
 from caipdf.errors import CaipdfError
-from caipdf.render.html import render_html
-from caipdf.render.pdf import render, write_pdf
-from caipdf.structure.loader import load_issue
+from caipdf.render.pdf import write_pdf
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,19 +49,13 @@ def build(issue_file: Path, output: Path, draft: bool = False) -> BuildResult:
     on every page.
     """
     started = time.perf_counter()
-    issue = load_issue(issue_file)
-    warnings = [f"{figure.location}: warning: image '{figure.path}' is missing; "
-                "a placeholder frame is drawn in its place"
-                for figure in issue.figures if not figure.available]
-    rendering = render(render_html(issue, draft=draft), issue_file.resolve().parent)
-    warnings += [f"warning: {message}" for message in rendering.warnings]
-    problems = pageplan.check(issue, rendering)
-    if problems and not draft:
-        raise CaipdfError(problems)
-    warnings += [str(problem).replace("error:", "warning (draft):", 1) for problem in problems]
-    write_atomically(output, write_pdf(rendering))
-    return BuildResult(output, len(rendering.document.pages),
-                       time.perf_counter() - started, warnings)
+    laid_out = pipeline.lay_out(pipeline.read(issue_file), draft=draft)
+    if laid_out.plan_problems and not draft:
+        raise CaipdfError(laid_out.plan_problems)
+    warnings = laid_out.warnings + [str(problem).replace("error:", "warning (draft):", 1)
+                                    for problem in laid_out.plan_problems]
+    write_atomically(output, write_pdf(laid_out.rendering))
+    return BuildResult(output, laid_out.pages, time.perf_counter() - started, warnings)
 
 
 def write_atomically(target: Path, data: bytes) -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from caipdf.errors import CaipdfError, Location, Problem
 from caipdf.structure import inline
+from caipdf.structure.fields import BLOCKS
+from caipdf.structure.fields import keys as fields_of
 from caipdf.structure.model import (
     Article, BulletList, Cell, Colophon, Contact, Figure, Heading, InfoBox, Issue,
     KeyFigure, KeyFigures, Paragraph, Quote, Series, Table,
@@ -15,14 +17,8 @@ from caipdf.structure.model import (
 from caipdf.structure.source import Located, read_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-# For each block kind: its optional extra keys.
-BLOCK_KEYS = {
-    "lead": set(), "p": set(), "quote": {"span"},
-    "h2": {"id", "label"}, "h3": {"number"},
-    "figure": {"caption", "aspect", "span"},
-    "list": {"title"},
-    "table": set(), "keyfigures": set(), "infobox": set(),
-}
+# An HTML tag or character reference; <https://…> autolinks are not tags.
+RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>|&(#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
 
 
 def load_issue(path: Path) -> Issue:
@@ -40,6 +36,7 @@ class _Reader:
         self.path = path
         self.base = path.parent
         self.problems: list[Problem] = []
+        self.texts: list[tuple[str, Location]] = []  # every string read, for glyph checks
 
     # -- reporting and basic types ------------------------------------------------
 
@@ -73,12 +70,19 @@ class _Reader:
             self.error(node, f"{what} must be text, not {_describe(node.value)}",
                        "write it as a single line of text")
             return None
-        return str(node.value)
+        value = str(node.value)
+        self.texts.append((value, node.location))
+        return value
 
     def text(self, node: Located | None, what: str) -> list | None:
         """An inline-markup text, parsed into nodes."""
         value = self.string(node, what)
         if value is None:
+            return None
+        if match := RAW_HTML.search(value):
+            self.error(node, f"{what} contains raw HTML '{match[0]}'",
+                       "write plain text; for emphasis, links and notes use the inline "
+                       "markup of docs/format.md (**…**, [text](url), [^note])")
             return None
         try:
             return inline.parse(value)
@@ -109,9 +113,7 @@ class _Reader:
     # -- the issue -------------------------------------------------------------
 
     def issue(self, root: Located) -> Issue:
-        top = self.mapping(root, "the issue", {
-            "series", "volume", "issued", "pages", "cover_line", "colophon", "articles"},
-            {"cover_image"})
+        top = self.mapping(root, "the issue", *fields_of("issue"))
         series = self.series(top.get("series"))
         volume = self.integer(top.get("volume"), "volume", 1, 9999)
         year, month = self.issued(top.get("issued"))
@@ -120,18 +122,18 @@ class _Reader:
         cover = top.get("cover_image")
         cover_image = None
         if cover is not None:
-            fields = self.mapping(cover, "cover_image", {"image"}, {"caption", "aspect"})
-            cover_image = self.figure(fields.get("image"), fields, cover)
+            values = self.mapping(cover, "cover_image", *fields_of("cover_image"))
+            cover_image = self.figure(values.get("image"), values, cover)
         colophon = self.colophon(top.get("colophon"))
         articles = self.articles(top.get("articles"), pages or 0)
         return Issue(self.path, series, volume, year, month, pages, cover_line or [],
-                     cover_image, colophon, articles)
+                     cover_image, colophon, articles, texts=self.texts)
 
     def series(self, node: Located | None) -> Series | None:
         if node is None:
             return None
-        fields = self.mapping(node, "series", {"initiative", "title", "title_ja"}, set())
-        return Series(*(self.string(fields.get(key), f"series.{key}")
+        values = self.mapping(node, "series", *fields_of("series"))
+        return Series(*(self.string(values.get(key), f"series.{key}")
                         for key in ("initiative", "title", "title_ja")))
 
     def issued(self, node: Located | None) -> tuple[int | None, int | None]:
@@ -147,15 +149,15 @@ class _Reader:
     def colophon(self, node: Located | None) -> Colophon | None:
         if node is None:
             return None
-        fields = self.mapping(node, "colophon", {"publisher", "producer", "contacts"}, set())
+        values = self.mapping(node, "colophon", *fields_of("colophon"))
         contacts = []
-        for item in self.sequence(fields.get("contacts"), "colophon.contacts"):
-            keys = self.mapping(item, "a contact", {"name", "address"},
-                                {"role", "department", "tel", "fax", "email", "url"})
-            contacts.append(Contact(**{key: self.string(value, f"contact {key}")
-                                       for key, value in keys.items()}))
-        return Colophon(self.string(fields.get("publisher"), "colophon.publisher"),
-                        self.string(fields.get("producer"), "colophon.producer"), contacts)
+        for item in self.sequence(values.get("contacts"), "colophon.contacts"):
+            contact = self.mapping(item, "a contact", *fields_of("contact"))
+            if {"name", "address"} <= set(contact):
+                contacts.append(Contact(**{key: self.string(value, f"contact {key}")
+                                           for key, value in contact.items()}))
+        return Colophon(self.string(values.get("publisher"), "colophon.publisher"),
+                        self.string(values.get("producer"), "colophon.producer"), contacts)
 
     # -- articles --------------------------------------------------------------
 
@@ -179,8 +181,7 @@ class _Reader:
         return articles
 
     def article(self, node: Located) -> Article | None:
-        fields = self.mapping(node, "an article", {"id", "page", "toc", "blocks"},
-                              {"title", "subtitle", "footnotes"})
+        fields = self.mapping(node, "an article", *fields_of("article"))
         if not fields:
             return None
         article_id = self.string(fields.get("id"), "id")
@@ -234,13 +235,13 @@ class _Reader:
                        "keyfigures, infobox or quote")
             return None
         kind = next(iter(node.value))
-        if kind not in BLOCK_KEYS:
-            close = _suggest(str(kind), BLOCK_KEYS)
+        if kind not in BLOCKS:
+            close = _suggest(str(kind), BLOCKS)
             self.error(node.value.key_locations[kind], f"unknown block kind '{kind}'",
                        f"did you mean '{close}'?" if close
-                       else f"the kinds are: {', '.join(sorted(BLOCK_KEYS))}")
+                       else f"the kinds are: {', '.join(sorted(BLOCKS))}")
             return None
-        fields = self.mapping(node, f"a '{kind}' block", {kind}, BLOCK_KEYS[kind])
+        fields = self.mapping(node, f"a '{kind}' block", {kind}, set(BLOCKS[kind][1]))
         body = fields[kind]
         if kind in ("p", "lead"):
             return Paragraph(self.text(body, kind) or [], kind=kind)
@@ -297,7 +298,7 @@ class _Reader:
         return float(match[2]) / float(match[1])
 
     def table(self, node: Located) -> Table:
-        fields = self.mapping(node, "a table", {"rows"}, {"header", "caption"})
+        fields = self.mapping(node, "a table", *fields_of("table"))
         header = fields.get("header")
         rows: list[list[Cell]] = []
         above: list[Cell | None] = []
@@ -321,10 +322,10 @@ class _Reader:
                      caption=self.text(fields.get("caption"), "caption"))
 
     def keyfigures(self, node: Located) -> KeyFigures:
-        fields = self.mapping(node, "keyfigures", {"title", "headline", "unit", "items"}, {"note"})
+        fields = self.mapping(node, "keyfigures", *fields_of("keyfigures"))
         raw = []
         for item in self.sequence(fields.get("items"), "items"):
-            keys = self.mapping(item, "a key figure", {"when", "value", "detail", "population"}, set())
+            keys = self.mapping(item, "a key figure", *fields_of("keyfigure"))
             raw.append((self.string(keys.get("when"), "when") or "",
                         self.integer(keys.get("value"), "value", 0, 10**9) or 0,
                         self.string(keys.get("detail"), "detail") or "",
@@ -338,7 +339,7 @@ class _Reader:
                           self.text(fields.get("note"), "note"))
 
     def infobox(self, node: Located) -> InfoBox:
-        fields = self.mapping(node, "an infobox", {"title"}, {"subtitle", "url", "list", "list_title"})
+        fields = self.mapping(node, "an infobox", *fields_of("infobox"))
         return InfoBox(self.text(fields.get("title"), "title") or [],
                        subtitle=self.text(fields.get("subtitle"), "subtitle"),
                        url=self.string(fields.get("url"), "url"),

@@ -150,6 +150,7 @@ class Issue:
     cover_image: Figure | None
     colophon: Colophon
     articles: list[Article]
+    texts: list = field(default_factory=list, repr=False)  # (string, Location) as read
 
     @property
     def figures(self) -> list[Figure]:

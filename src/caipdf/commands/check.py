@@ -1,0 +1,42 @@
+"""`caipdf check`: validate and lay out an issue, report, write nothing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from caipdf import pipeline
+from caipdf.errors import CaipdfError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("issue", type=Path, help="the issue file, e.g. issues/vol19.yaml")
+
+
+def run(args: argparse.Namespace) -> int:
+    issue = pipeline.read(args.issue)
+    print(f"{args.issue}: valid ({len(issue.articles)} articles, every character in the fonts)")
+    print("laying out …", file=sys.stderr)
+    laid_out = pipeline.lay_out(issue)
+    for line in report_lines(laid_out):
+        print(line)
+    for warning in laid_out.warnings:
+        print(warning, file=sys.stderr)
+    if laid_out.plan_problems:
+        raise CaipdfError(laid_out.plan_problems)
+    return 0
+
+
+def report_lines(laid_out: pipeline.LaidOutIssue) -> list[str]:
+    issue, rendering = laid_out.issue, laid_out.rendering
+    verdict = "as declared" if laid_out.pages == issue.pages else f"declared {issue.pages}"
+    lines = [f"pages: {laid_out.pages} ({verdict})", "page plan:"]
+    for article in issue.articles:
+        actual = rendering.first_page_of(article.id)
+        mark = "ok" if actual == article.page else f"starts on page {actual}"
+        pages = (f"{article.page}" if article.page == article.last_page
+                 else f"{article.page}–{article.last_page}")
+        lines.append(f"  {pages:>6}  {article.id:<20} {mark}")
+    lines.append(f"warnings: {len(laid_out.warnings)}")
+    return lines

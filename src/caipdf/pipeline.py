@@ -1,0 +1,47 @@
+"""The stages every command shares: read and check an issue, then lay it out.
+
+YAML → validated model (+ glyph coverage) → HTML → WeasyPrint layout →
+page-plan check. Writing the PDF is left to the commands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from caipdf import glyphs, pageplan
+from caipdf.errors import CaipdfError, Problem
+from caipdf.render.html import render_html
+from caipdf.render.pdf import Rendering, render
+from caipdf.structure.loader import load_issue
+from caipdf.structure.model import Issue
+
+
+@dataclass
+class LaidOutIssue:
+    issue: Issue
+    rendering: Rendering
+    plan_problems: list[Problem]  # the page plan's departures (errors unless drafting)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return len(self.rendering.document.pages)
+
+
+def read(issue_file: Path) -> Issue:
+    """The validated issue; every problem with it, and with the fonts, raises."""
+    issue = load_issue(issue_file)
+    problems = glyphs.check_font_files() + glyphs.check_coverage(issue)
+    if problems:
+        raise CaipdfError(problems)
+    return issue
+
+
+def lay_out(issue: Issue, draft: bool = False) -> LaidOutIssue:
+    warnings = [f"{figure.location}: warning: image '{figure.path}' is missing; "
+                "a placeholder frame is drawn in its place"
+                for figure in issue.figures if not figure.available]
+    rendering = render(render_html(issue, draft=draft), issue.source.resolve().parent)
+    warnings += [f"warning: {message}" for message in rendering.warnings]
+    return LaidOutIssue(issue, rendering, pageplan.check(issue, rendering), warnings)
