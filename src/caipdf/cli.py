@@ -12,6 +12,7 @@ import sys
 
 from caipdf import __version__
 from caipdf.errors import CaipdfError
+from caipdf.isolation import run_in_child
 
 # command name → (module under caipdf.commands, one-line help)
 COMMANDS = {
@@ -19,6 +20,10 @@ COMMANDS = {
     "check": ("check", "validate and lay out an issue and report, without writing a PDF"),
     "schema": ("schema", "print the JSON Schema of issue files (for editors' YAML support)"),
 }
+
+# Commands that render run in a child process, so that a crash in the C
+# libraries below WeasyPrint ends in a message (see isolation.py).
+ISOLATED = {"build", "check"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,11 +36,17 @@ def main(argv: list[str] | None = None) -> int:
         module.add_arguments(subparsers.add_parser(name, help=help_text, description=help_text))
     args = parser.parse_args(argv)
     module = importlib.import_module(f"caipdf.commands.{COMMANDS[args.command][0]}")
-    try:
-        return module.run(args)
-    except CaipdfError as error:
-        print(error, file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("caipdf: interrupted; no file was changed", file=sys.stderr)
-        return 130
+
+    def work() -> int:
+        try:
+            return module.run(args)
+        except CaipdfError as error:
+            print(error, file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print("caipdf: interrupted; no file was changed", file=sys.stderr)
+            return 130
+
+    if args.command in ISOLATED:
+        return run_in_child(work, f"running 'caipdf {args.command}'")
+    return work()

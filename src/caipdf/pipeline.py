@@ -43,5 +43,9 @@ def lay_out(issue: Issue, draft: bool = False) -> LaidOutIssue:
                 "a placeholder frame is drawn in its place"
                 for figure in issue.figures if not figure.available]
     rendering = render(render_html(issue, draft=draft), issue.source.resolve().parent)
-    warnings += [f"warning: {message}" for message in rendering.warnings]
+    if rendering.errors:
+        raise CaipdfError([Problem(None, f"WeasyPrint: {message}",
+                                   "check the file it names; layouts and fonts come from the repository")
+                           for message in rendering.errors])
+    warnings += [f"warning: WeasyPrint: {message}" for message in rendering.warnings]
     return LaidOutIssue(issue, rendering, pageplan.check(issue, rendering), warnings)

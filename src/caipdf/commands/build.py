@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from caipdf import pipeline
+from caipdf.atomic import write_atomically
 from caipdf.errors import CaipdfError
 from caipdf.render.pdf import write_pdf
 
@@ -56,29 +55,3 @@ def build(issue_file: Path, output: Path, draft: bool = False) -> BuildResult:
                                     for problem in laid_out.plan_problems]
     write_atomically(output, write_pdf(laid_out.rendering))
     return BuildResult(output, laid_out.pages, time.perf_counter() - started, warnings)
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write to a temporary file beside `target`, then move it into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                         dir=target.parent)
-    try:
-        os.chmod(temporary, _file_mode(target))
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _file_mode(target: Path) -> int:
-    """Keep an existing file's mode; a new file gets the usual 0666 less umask."""
-    if target.exists():
-        return target.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask

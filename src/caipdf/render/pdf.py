@@ -42,6 +42,9 @@ class LocalFetcher(URLFetcher):
 class Rendering:
     document: weasyprint.document.Document
     warnings: list[str] = field(default_factory=list)
+    # WeasyPrint's errors, and fonts it could not load: it goes on without
+    # them, but the result is not the issue as designed.
+    errors: list[str] = field(default_factory=list)
 
     def first_page_of(self, anchor: str) -> int | None:
         """The 1-based page where the element with id `anchor` is laid out."""
@@ -51,18 +54,21 @@ class Rendering:
         return None
 
 
-class _WarningCollector(logging.Handler):
+class _LogCollector(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+        self.warnings: list[str] = []
+        self.errors: list[str] = []
 
     def emit(self, record):
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        fatal = record.levelno >= logging.ERROR or "cannot be loaded" in message
+        (self.errors if fatal else self.warnings).append(message)
 
 
 def render(html: str, base: Path) -> Rendering:
     """Lay out `html`; relative URLs resolve against the folder `base`."""
-    collector = _WarningCollector()
+    collector = _LogCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
@@ -72,7 +78,7 @@ def render(html: str, base: Path) -> Rendering:
         ).render(font_config=FontConfiguration())
     finally:
         logger.removeHandler(collector)
-    return Rendering(document, collector.messages)
+    return Rendering(document, collector.warnings, collector.errors)
 
 
 def write_pdf(rendering: Rendering) -> bytes:

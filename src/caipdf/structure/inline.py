@@ -90,6 +90,10 @@ def _parse(source: str, pos: int, closer: str | None) -> tuple[list, int]:
             return nodes, pos + len(closer)
         match = _TOKEN.match(source, pos)
         if not match:
+            if source.startswith("{page:", pos):
+                raise InlineSyntaxError(
+                    "a page reference must be {page:ID} with an id of a–z, 0–9 and '-'", pos,
+                    "write the id of an article or h2, e.g. {page:thailand-week}")
             pos += 1
             continue
         _add_text(nodes, source[text_start:pos])

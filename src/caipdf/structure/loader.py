@@ -37,6 +37,7 @@ class _Reader:
         self.base = path.parent
         self.problems: list[Problem] = []
         self.texts: list[tuple[str, Location]] = []  # every string read, for glyph checks
+        self.reference_locations: dict[int, Location] = {}  # id(inline node) → its text
 
     # -- reporting and basic types ------------------------------------------------
 
@@ -85,10 +86,13 @@ class _Reader:
                        "markup of docs/format.md (**…**, [text](url), [^note])")
             return None
         try:
-            return inline.parse(value)
+            nodes = inline.parse(value)
         except inline.InlineSyntaxError as error:
             self.error(node, f"{what}: {error}", error.hint)
             return None
+        for reference in _walk(nodes, (inline.FootnoteRef, inline.PageRef)):
+            self.reference_locations[id(reference)] = node.location
+        return nodes
 
     def integer(self, node: Located | None, what: str, low: int, high: int) -> int | None:
         if node is None:
@@ -217,7 +221,8 @@ class _Reader:
         numbers: dict[str, int] = {}
         for ref in _walk(blocks, inline.FootnoteRef):
             if ref.key not in footnotes:
-                self.error(node, f"the text refers to footnote [^{ref.key}], which is not defined",
+                self.error(self.reference_locations.get(id(ref)),
+                           f"the text refers to footnote [^{ref.key}], which is not defined",
                            f"add '{ref.key}: …' under this article's footnotes")
                 continue
             numbers.setdefault(ref.key, len(numbers) + 1)
@@ -253,7 +258,8 @@ class _Reader:
                 self.error(fields["id"], f"the id '{heading_id}' has characters other than a–z, 0–9 and '-'")
             return Heading(self.text(body, kind) or [], level=int(kind[1]), id=heading_id,
                            label=self.string(fields.get("label"), "label"),
-                           number=self.string(fields.get("number"), "number"))
+                           number=self.string(fields.get("number"), "number"),
+                           location=fields.get("id", node).location)
         if kind == "figure":
             return self.figure(body, fields, node)
         if kind == "list":
@@ -351,26 +357,31 @@ class _Reader:
 
     def check_page_plan(self, articles: list[Article], issue_pages: int) -> None:
         for index, article in enumerate(articles):
-            following = articles[index + 1].page if index + 1 < len(articles) else issue_pages + 1
-            article.last_page = following - 1
-            if article.page and following <= article.page:
-                self.error(articles[index + 1].location,
-                           f"article '{articles[index + 1].id}' starts on page {following}, "
-                           f"not after article '{article.id}' (page {article.page})",
-                           "list the articles in page order, each on a later page")
-            elif article.page > issue_pages:
+            following = articles[index + 1] if index + 1 < len(articles) else None
+            article.last_page = (following.page if following else issue_pages + 1) - 1
+            if issue_pages and article.page > issue_pages:
                 self.error(article.location, f"article '{article.id}' starts on page {article.page}, "
                            f"but the issue has {issue_pages} pages", "fix 'page' or 'pages'")
+            elif following and following.page and following.page <= article.page:
+                self.error(following.location,
+                           f"article '{following.id}' starts on page {following.page}, "
+                           f"not after article '{article.id}' (page {article.page})",
+                           "list the articles in page order, each on a later page")
 
     def check_references(self, articles: list[Article]) -> None:
         targets = {article.id for article in articles}
-        targets |= {heading.id for article in articles for heading in article.blocks
-                    if isinstance(heading, Heading) and heading.id}
+        for article in articles:
+            for heading in article.blocks:
+                if isinstance(heading, Heading) and heading.id:
+                    if heading.id in targets:
+                        self.error(heading.location, f"the id '{heading.id}' is used twice",
+                                   "give each article and h2 its own id")
+                    targets.add(heading.id)
         for article in articles:
             for ref in _walk(article.blocks, inline.PageRef):
                 if ref.target not in targets:
                     close = _suggest(ref.target, targets)
-                    self.error(article.location,
+                    self.error(self.reference_locations.get(id(ref), article.location),
                                f"article '{article.id}' refers to {{page:{ref.target}}}, "
                                "but no article or h2 has that id",
                                f"did you mean '{close}'?" if close else "give the h2 an 'id'")

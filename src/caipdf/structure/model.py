@@ -50,6 +50,7 @@ class Heading:
     id: str | None = None
     label: str | None = None
     number: str | None = None
+    location: Location | None = None
     kind: str = "heading"
 
 

@@ -51,27 +51,54 @@ def read_yaml(path: Path) -> Located:
         raise CaipdfError(Problem(where, "the file is empty",
                                   "start from issues/vol19.yaml and docs/format.md"))
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        loc = Location(path, mark.line + 1, mark.column + 1) if mark else where
-        hint = ("indent with spaces, never tabs" if "\\t" in str(error) or "tab" in str(error)
-                else "check the YAML syntax at this place (quotes, colons, indentation)")
-        raise CaipdfError(Problem(loc, f"YAML syntax: {error.problem}", hint)) from None
-    return _convert(path, node, depth=0, seen=set())
+        raise CaipdfError(_syntax_problem(path, error)) from None
+    if node is None:
+        raise CaipdfError(Problem(where, "the file is empty: it holds only comments or blank lines",
+                                  "start from issues/vol19.yaml and docs/format.md"))
+    return _convert(path, node, depth=0)
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loading that also refuses aliases: an issue file never needs
+    them, and they are how a small file expands into a huge one."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, ALIASES, event.start_mark)
+        return super().compose_node(parent, index)
+
+
+ALIASES = "anchors and aliases (&name, *name) are not allowed"
+
+
+def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
+    # An unclosed [ or { is reported where the parser gave up; its opening
+    # (the context) is where the mistake is.
+    context = error.context or ""
+    mark = (error.context_mark if error.context_mark and "flow" in context
+            else error.problem_mark or error.context_mark)
+    where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path, 1, 1)
+    problem = error.problem or "not valid YAML"
+    if problem == ALIASES:
+        return Problem(where, ALIASES, "write the value out where it is needed")
+    if "\\t" in problem or "tab" in problem:
+        return Problem(where, f"YAML syntax: {problem}", "indent with spaces, never tabs")
+    if "flow" in context:
+        return Problem(where, f"YAML syntax: {problem} {context}",
+                       "close the bracket opened here, or quote the text if it is not a list")
+    return Problem(where, f"YAML syntax: {problem}",
+                   "check the YAML syntax at this place (quotes, colons, indentation)")
 
 
 def _location(path: Path, node: yaml.Node) -> Location:
     return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _convert(path: Path, node: yaml.Node, depth: int, seen: set) -> Located:
+def _convert(path: Path, node: yaml.Node, depth: int) -> Located:
     where = _location(path, node)
-    if not isinstance(node, yaml.ScalarNode):
-        if id(node) in seen:
-            raise CaipdfError(Problem(where, "anchors and aliases (&name, *name) are not allowed",
-                                      "write the value out where it is needed"))
-        seen.add(id(node))
     if depth > MAX_DEPTH:
         raise CaipdfError(Problem(where, f"the data is nested more than {MAX_DEPTH} levels deep",
                                   "an issue file is never this deep; check the indentation"))
@@ -85,12 +112,16 @@ def _convert(path: Path, node: yaml.Node, depth: int, seen: set) -> Located:
                                           f"'{key}' is given twice in this mapping",
                                           f"keep one '{key}' (the first is at line {keys[key].line})"))
             keys[key] = _location(path, key_node)
-            mapping[key] = _convert(path, value_node, depth + 1, seen)
+            mapping[key] = _convert(path, value_node, depth + 1)
+            if not isinstance(value_node, yaml.ScalarNode):
+                # A nested mapping or list starts on the lines below its key;
+                # the key is where a person looks for it.
+                mapping[key].location = keys[key]
         located = Located(mapping, where)
         located.value = _KeyedDict(mapping, keys)
         return located
     if isinstance(node, yaml.SequenceNode):
-        return Located([_convert(path, item, depth + 1, seen) for item in node.value], where)
+        return Located([_convert(path, item, depth + 1) for item in node.value], where)
     return Located(_scalar(node), where)
 
 

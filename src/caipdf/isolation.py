@@ -1,0 +1,62 @@
+"""Running a command's work in a child process, so that a crash is reported.
+
+WeasyPrint drives Pango, fontconfig and cairo-free C code through cffi; a
+broken font or a bug there can kill the process outright (SIGSEGV). The
+work runs in a forked child — cheap, it shares the parent's imports — and
+the parent turns such a death into a message and exit status 2.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import traceback
+from typing import Callable
+
+CRASHED = 2
+
+
+def run_in_child(work: Callable[[], int], what: str) -> int:
+    if not hasattr(os, "fork"):
+        return work()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = CRASHED
+        try:
+            code = work()
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 1
+        except BaseException:
+            print(f"caipdf: internal error while {what}; please report it with this trace:",
+                  file=sys.stderr)
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    forward = {sig: signal.signal(sig, lambda number, _: os.kill(pid, number))
+               for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        while True:
+            try:
+                _, status = os.waitpid(pid, 0)
+                break
+            except InterruptedError:
+                continue
+    finally:
+        for sig, handler in forward.items():
+            signal.signal(sig, handler)
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        if number in (signal.SIGTERM, signal.SIGINT):
+            print(f"caipdf: stopped while {what}; no file was changed", file=sys.stderr)
+            return 130
+        print(f"caipdf: the renderer crashed ({signal.Signals(number).name}) while {what}; "
+              "no file was changed. A damaged font in fonts/ or image is the usual cause: "
+              "run 'git status' to see what changed, and report it if nothing did.",
+              file=sys.stderr)
+        return CRASHED
+    return os.WEXITSTATUS(status)

@@ -1,0 +1,38 @@
+"""A corpus of broken issue files, one mistake each (tests/malformed/).
+
+Each file's first line says `# expect: <part of the message>`, and the line
+holding the mistake ends in `# mistake`: `caipdf check` must fail with
+exit status 1, that message, and that line number.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from caipdf.cli import main
+
+CORPUS = sorted((Path(__file__).parent / "malformed").glob("*.yaml"))
+
+
+def expectation(path: Path) -> tuple[str, int]:
+    lines = path.read_bytes().split(b"\n")
+    expected = re.match(rb"# expect: (.*?)(  # mistake)?$", lines[0])[1].decode()
+    [line] = [number for number, text in enumerate(lines, start=1) if b"# mistake" in text]
+    return expected, line
+
+
+def test_corpus_is_large_enough():
+    assert len(CORPUS) >= 40
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=[path.stem for path in CORPUS])
+def test_check_reports_the_mistake_and_its_line(path, capfd):
+    expected, line = expectation(path)
+    status = main(["check", str(path)])
+    out, err = capfd.readouterr()
+    assert status == 1, err
+    assert "Traceback" not in err
+    assert expected in err
+    located = [message for message in err.split("\n") if f"{path}:{line}:" in message]
+    assert located, f"no error at line {line}:\n{err}"
