@@ -54,6 +54,12 @@ def read_yaml(path: Path) -> Located:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         raise CaipdfError(_syntax_problem(path, error)) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        raise CaipdfError(Problem(Location(path, line, column),
+                                  f"the control character U+{error.character:04X} is not allowed in YAML",
+                                  "delete it; an issue file is plain text")) from None
     if node is None:
         raise CaipdfError(Problem(where, "the file is empty: it holds only comments or blank lines",
                                   "start from issues/vol19.yaml and docs/format.md"))
@@ -106,7 +112,7 @@ def _convert(path: Path, node: yaml.Node, depth: int) -> Located:
         mapping: dict[str, Located] = {}
         keys: dict[str, Location] = {}
         for key_node, value_node in node.value:
-            key = str(_scalar(key_node))
+            key = str(_scalar(path, key_node))
             if key in mapping:
                 raise CaipdfError(Problem(_location(path, key_node),
                                           f"'{key}' is given twice in this mapping",
@@ -122,7 +128,7 @@ def _convert(path: Path, node: yaml.Node, depth: int) -> Located:
         return located
     if isinstance(node, yaml.SequenceNode):
         return Located([_convert(path, item, depth + 1) for item in node.value], where)
-    return Located(_scalar(node), where)
+    return Located(_scalar(path, node), where)
 
 
 class _KeyedDict(dict):
@@ -133,11 +139,17 @@ class _KeyedDict(dict):
         self.key_locations = key_locations
 
 
-def _scalar(node: yaml.Node):
+def _scalar(path: Path, node: yaml.Node):
     if not isinstance(node, yaml.ScalarNode):
         return node  # a complex key; the model rejects it as an unknown key
-    value = _constructor.construct_object(node, deep=True)
-    _constructor.constructed_objects.clear()
+    try:
+        value = _constructor.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+        raise CaipdfError(Problem(_location(path, node), f"the value tagged '{node.tag}' cannot be read",
+                                  "remove the '!…' tag: issue files hold plain text, numbers and lists"
+                                  )) from None
+    finally:
+        _constructor.constructed_objects.clear()
     return value
 
 
