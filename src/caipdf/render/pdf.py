@@ -20,6 +20,10 @@ import weasyprint  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402
 
+from caipdf.render import weasyprint_fixes  # noqa: E402
+
+weasyprint_fixes.install()  # footnotes stay on their call's page: see the module
+
 
 class LocalFetcher(URLFetcher):
     """Fetches only files below the given folders; nothing from the network."""
