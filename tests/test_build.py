@@ -1,6 +1,7 @@
 """`caipdf build` on small issues made for the test: page plan, placeholders, safety."""
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -60,6 +61,13 @@ def test_overlong_article_fails_naming_article_and_pages(tmp_path):
         build(issue, tmp_path / "out.pdf")
     message = str(caught.value)
     assert "article 'second' should start on page 3 but starts on page" in message
+    # the hint names the overlong article, its pages, the pages it fills and what to cut
+    hint = re.search(r"article 'first' has page 2 but fills (\d+) pages: cut roughly ([\d,]+) "
+                     r"of its ([\d,]+) characters", message)
+    assert hint, message
+    filled, cut, total = (int(group.replace(",", "")) for group in hint.groups())
+    assert total == 40 * 6 * len(SENTENCE)
+    assert filled >= 3 and abs(cut - total * (filled - 1) / filled) <= 10
     assert not (tmp_path / "out.pdf").exists()
 
 

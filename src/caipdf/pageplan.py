@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from caipdf.errors import Problem
 from caipdf.render.pdf import Rendering
-from caipdf.structure.model import Issue
+from caipdf.structure.model import Article, Issue
 
 
 def check(issue: Issue, rendering: Rendering) -> list[Problem]:
@@ -27,9 +27,7 @@ def check(issue: Issue, rendering: Rendering) -> list[Problem]:
                      else "the cover is shorter than planned")
         else:
             before = issue.articles[index - 1]
-            needs = actual - before.page
-            cause = (f"article '{before.id}' has {_pages(before.page, before.last_page)} "
-                     f"but fills {_count(needs)}: shorten or lengthen it, or resize its figures")
+            cause = _resize_hint(before, filled=actual - before.page)
         problems.append(Problem(
             article.location,
             f"article '{article.id}' should start on page {article.page} but starts on page {actual}",
@@ -41,9 +39,23 @@ def check(issue: Issue, rendering: Rendering) -> list[Problem]:
         problems.append(Problem(
             last.location,
             f"the issue has {actual_pages} pages, not the {issue.pages} it declares",
-            f"article '{last.id}' has {_pages(last.page, last.last_page)} but fills "
-            f"{_count(actual_pages - last.page + 1)}: shorten or lengthen it"))
+            _resize_hint(last, filled=actual_pages - last.page + 1)))
     return problems
+
+
+def _resize_hint(article: Article, filled: int) -> str:
+    """Which pages the article has, which it fills, and about how much text to change.
+
+    The estimate assumes the article's text is spread evenly over the pages
+    it fills, figures included; it is meant as a first step, not a count.
+    """
+    characters = article.text_length
+    per_page = characters / max(filled, 1)
+    change = round(abs(filled - article.page_count) * per_page, -1)
+    verb = "cut" if filled > article.page_count else "add"
+    return (f"article '{article.id}' has {_pages(article.page, article.last_page)} but fills "
+            f"{_count(filled)}: {verb} roughly {change:,.0f} of its {characters:,} characters, "
+            f"or resize its figures")
 
 
 def _pages(first: int, last: int) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from caipdf.errors import Location
+from caipdf.structure.inline import plain_text
 
 
 @dataclass
@@ -137,6 +138,19 @@ class Article:
     @property
     def page_count(self) -> int:
         return self.last_page - self.page + 1
+
+    @property
+    def text_length(self) -> int:
+        """Characters of running text (paragraphs, headings, list items, table cells)."""
+        total = 0
+        for block in self.blocks:
+            if isinstance(block, (Paragraph, Heading, Quote)):
+                total += len(plain_text(block.content))
+            elif isinstance(block, BulletList):
+                total += sum(len(plain_text(item)) for item in block.items)
+            elif isinstance(block, Table):
+                total += sum(len(plain_text(cell.content)) for row in block.rows for cell in row)
+        return total
 
 
 @dataclass
