@@ -8,7 +8,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from caipdf import paths
+from caipdf import paths, typesetting
 
 # Hide the system's fonts before WeasyPrint (and so fontconfig) starts: the
 # only fonts are the @font-face files in fonts/, so output is the same on
@@ -23,6 +23,8 @@ from weasyprint.urls import URLFetcher  # noqa: E402
 from caipdf.render import weasyprint_fixes  # noqa: E402
 
 weasyprint_fixes.install()  # footnotes stay on their call's page: see the module
+
+typesetting.install()  # Japanese body text to JLREQ: see docs/typesetting.md
 
 
 class LocalFetcher(URLFetcher):

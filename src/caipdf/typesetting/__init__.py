@@ -1,0 +1,17 @@
+"""Japanese typesetting to JLREQ on top of WeasyPrint.
+
+`install()` patches the pinned WeasyPrint release once, before any document
+is laid out (caipdf.render.pdf calls it at import). Text takes part when its
+computed style has the custom property `--caipdf-typesetting: jlreq`
+(layouts/newsletter.css sets it on the body text of articles).
+
+- `jlreq`: character classes and the rules (pure Python);
+- `justify`: the WeasyPrint hooks;
+- `metrics`: measuring a built PDF against the targets of issue 3.
+
+The design is described in docs/typesetting.md.
+"""
+
+from caipdf.typesetting.justify import PINNED_VERSION, PROPERTY, TypesettingError, install
+
+__all__ = ["PINNED_VERSION", "PROPERTY", "TypesettingError", "install"]

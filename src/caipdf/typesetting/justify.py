@@ -1,0 +1,596 @@
+"""The WeasyPrint hooks that set Japanese body text to JLREQ.
+
+WeasyPrint 70 justifies by stretching spaces only and knows no Japanese
+spacing rules. This module patches three places of WeasyPrint, for text whose
+computed style asks for it (the custom property `--caipdf-typesetting:
+jlreq`, inherited like any custom property):
+
+1. `text.line_break.Layout.set_text` while lines are broken: every Pango
+   layout of such text gets letter-spacing attributes that give each mark
+   its compressed width and each kana/kanji–Latin boundary its quarter em,
+   so Pango breaks lines with the widths they will have, and
+   `allow-breaks: false` attributes over the places JLREQ forbids a break
+   that Pango allows (see `jlreq.no_break_before`).
+2. `layout.inline.text_align`, once per laid-out line: it works out the
+   line's exact spacing from the characters' natural advances — compression
+   and 和欧間 across all the line's text boxes, and, for a justified
+   non-final line, the slack shared equally by the line's justification
+   opportunities (`jlreq.expandable`) — then sets the widths and positions
+   of the line's boxes and leaves the spacing of each text box (a *plan*) on
+   its Pango layout object.
+3. `text.line_break.Layout.set_text` again when the text is drawn
+   (`justify=True`, called by `Layout.reactivate`): the plan is applied to
+   the glyph geometry of the freshly shaped line, adding each gap's space to
+   the width of the glyph before it. The PDF writer
+   (`draw.text.draw_first_line`) emits glyph widths as they are.
+
+Nothing is inserted into the text, so no glyph can go missing and copied
+text stays the text.
+
+WeasyPrint's internals change between releases: `install` refuses any
+version but `PINNED_VERSION`, and any source of the functions this module
+patches or relies on that differs from the one it was written against
+(`FINGERPRINTS`). Upgrading WeasyPrint means reading those functions again,
+then updating both.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import inspect
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from caipdf.typesetting import jlreq
+
+PINNED_VERSION = "70.0"
+#: The CSS custom property that switches the rules on: `--caipdf-typesetting: jlreq`.
+PROPERTY = "--caipdf-typesetting"
+_STYLE_KEY = "__caipdf_typesetting"  # how WeasyPrint names it in a computed style
+
+#: sha256 of the source of every WeasyPrint function that this module
+#: replaces, wraps or whose behaviour it relies on, as in WeasyPrint 70.0.
+FINGERPRINTS = {
+    # replaced / wrapped
+    "text.line_break.Layout.setup":
+        "fb227a55094f41d42fbd57f180d8b7a9a1e741969ec8ddb3fd5cd80920257442",
+    "text.line_break.Layout.set_text":
+        "fe23ca9937dbf5205bda422f9c01103f301ef2c511228842632ea86e853274f7",
+    "layout.inline.text_align":
+        "e953d41b87ccfc30405f83f6cc3c73918ef4638662794db4f834b1d788d6ed67",
+    # relied on: Layout.reactivate calls set_text(text, justify=True) before
+    # drawing; draw_first_line switches single-paragraph mode on, then reads
+    # each glyph's geometry.width as its advance and emits it with int()
+    # truncated TJ adjustments; get_next_linebox calls text_align once per
+    # new line after removing trailing spaces; split_text_box gives each line
+    # its own text box whose text is its layout's text; first_line_metrics
+    # and split_first_line call set_text on the text they measure.
+    "text.line_break.Layout.reactivate":
+        "0b89ee097104b71376c179f48a98858708b07169dc0212c393263a1a831607c9",
+    "text.line_break.Layout.deactivate":
+        "bfec3ec8406e1c82a91f9570103eb5ecbc5a20c1339ff26bb0f4eafb03189f0b",
+    "text.line_break.first_line_metrics":
+        "55ec5d0b58b29a8bda9f4c85d3bc3bc46b45d2110e05982e7126c7f4d507e65d",
+    "text.line_break.split_first_line":
+        "39ad1016863ca34de0bea4c9fcffb46da7e27813c87dd82b7011bfa19fe5504f",
+    "draw.text.draw_first_line":
+        "1bb8eae6d88e71b17096a034656f3be17da8f1f513c78536c1c38d971927638b",
+    "draw.text.draw_text":
+        "ebaf96239c6ca3635d2b91bfb34718c2dcebd7809fec1c53fb8dffd1366befe3",
+    "layout.inline.get_next_linebox":
+        "67af458c2545e74f0803072103c6c5d392d5e353dfdaa4f5bac5a96e20ed024d",
+    "layout.inline.split_text_box":
+        "8c564329599ef23fac6cc8c403768e9e51638226d87a8b2de69c49c9c5f408c8",
+    "layout.inline.remove_last_whitespace":
+        "53f0c79c9fbbda500488edce48d95e80a43243d63824606aab2b0f77916e8601",
+    "layout.inline.add_word_spacing":
+        "879516e71f1b80fa1833aee877e1a34c851248c5fd871d6c855c58f07358d418",
+}
+
+
+class TypesettingError(RuntimeError):
+    """WeasyPrint is not the release the typesetting hooks were written for."""
+
+
+@dataclass
+class _Plan:
+    """The spacing of one laid-out text box: extra advance, in Pango units,
+    after the character that starts at each UTF-8 byte offset."""
+    text: str
+    after: dict[int, int]
+
+
+_installed = False
+_original: dict[str, object] = {}
+# WeasyPrint's names, bound by install(): WeasyPrint must not be imported
+# before caipdf.render.pdf has hidden the system's fonts from fontconfig.
+ffi = pango = TO_UNITS = FROM_UNITS = None
+TextBox = LineBox = InlineBox = Layout = get_pango_font_key = get_log_attrs = None
+
+
+def install() -> None:
+    """Patch WeasyPrint; idempotent. Raises `TypesettingError` if WeasyPrint
+    is not the pinned release or its patched functions have changed."""
+    global _installed
+    if _installed:
+        return
+    import weasyprint
+    if weasyprint.__version__ != PINNED_VERSION:
+        raise TypesettingError(
+            f"caipdf's Japanese typesetting hooks are written for WeasyPrint {PINNED_VERSION}, "
+            f"but WeasyPrint {weasyprint.__version__} is installed: install weasyprint=="
+            f"{PINNED_VERSION} (see pyproject.toml), or port src/caipdf/typesetting/justify.py")
+    changed = changed_functions()
+    if changed:
+        raise TypesettingError(
+            "WeasyPrint's source differs from the 70.0 release that caipdf's Japanese "
+            "typesetting hooks patch (src/caipdf/typesetting/justify.py): "
+            + ", ".join(changed))
+
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import inline
+    from weasyprint.text import ffi as wffi
+    from weasyprint.text import fonts, line_break
+
+    _declare_pango(wffi.ffi)
+    global ffi, pango, TO_UNITS, FROM_UNITS, TextBox, LineBox, InlineBox, Layout
+    global get_pango_font_key, get_log_attrs
+    ffi, pango, TO_UNITS, FROM_UNITS = wffi.ffi, wffi.pango, wffi.TO_UNITS, wffi.FROM_UNITS
+    TextBox, LineBox, InlineBox = boxes.TextBox, boxes.LineBox, boxes.InlineBox
+    Layout, get_pango_font_key = line_break.Layout, fonts.get_pango_font_key
+    get_log_attrs = line_break.get_log_attrs
+    _original["setup"] = line_break.Layout.setup
+    _original["set_text"] = line_break.Layout.set_text
+    _original["text_align"] = inline.text_align
+    line_break.Layout.setup = _setup
+    line_break.Layout.set_text = _set_text
+    inline.text_align = _text_align
+    _installed = True
+
+
+def _resolve(dotted: str):
+    import importlib
+    parts = dotted.split(".")
+    for split in range(len(parts), 0, -1):
+        try:
+            target = importlib.import_module("weasyprint." + ".".join(parts[:split]))
+        except ImportError:
+            continue
+        for name in parts[split:]:
+            target = getattr(target, name)
+        return target
+    raise ImportError(dotted)
+
+
+def fingerprint(dotted: str) -> str:
+    """sha256 of the source of a WeasyPrint function, e.g. 'layout.inline.text_align'."""
+    function = _original_of(dotted)
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
+
+
+def _original_of(dotted: str):
+    key = {"text.line_break.Layout.setup": "setup",
+           "text.line_break.Layout.set_text": "set_text",
+           "layout.inline.text_align": "text_align"}.get(dotted)
+    if key and key in _original:
+        return _original[key]
+    return _resolve(dotted)
+
+
+def changed_functions() -> list[str]:
+    """The WeasyPrint functions whose source is not the one `FINGERPRINTS` records."""
+    return [name for name, digest in FINGERPRINTS.items() if fingerprint(name) != digest]
+
+
+def _declare_pango(ffi) -> None:
+    declarations = {
+        "pango_attr_allow_breaks_new": "PangoAttribute * pango_attr_allow_breaks_new (gboolean allow_breaks);",
+        "pango_attr_list_copy": "PangoAttrList * pango_attr_list_copy (PangoAttrList *list);",
+    }
+    from weasyprint.text.ffi import pango as library
+    for name, declaration in declarations.items():
+        try:
+            getattr(library, name)
+        except AttributeError:
+            ffi.cdef(declaration)
+
+
+# --- which text -------------------------------------------------------------
+
+def wants_jlreq(style) -> bool:
+    """Whether the computed `style` asks for JLREQ typesetting."""
+    try:
+        tokens = style[_STYLE_KEY]
+    except (KeyError, TypeError):
+        return False
+    for token in tokens or ():
+        if getattr(token, "type", None) == "ident":
+            return token.lower_value == "jlreq"
+    return False
+
+
+# --- 1 and 3: Pango layouts -------------------------------------------------
+
+def _setup(self, style):
+    _original["setup"](self, style)
+    if wants_jlreq(style):
+        attrs = pango.pango_layout_get_attributes(self.layout)
+        self._caipdf_base = (None if attrs == ffi.NULL else
+                             ffi.gc(pango.pango_attr_list_copy(attrs), pango.pango_attr_list_unref))
+        # WeasyPrint's set_text leaves the attributes alone for such a style
+        # (no word or letter spacing, no overflow-wrap, no font features):
+        # then caipdf's attribute lists can be shared and cached.
+        self._caipdf_simple = (
+            self._caipdf_base is None and not style["word_spacing"]
+            and style["letter_spacing"] == "normal" and not self.justification_spacing
+            and style["overflow_wrap"] not in ("anywhere", "break-word"))
+        self._caipdf_dirty = False
+
+
+def _set_text(self, text, justify=False):
+    if "_caipdf_dirty" not in self.__dict__ or not hasattr(self, "layout"):
+        return _original["set_text"](self, text, justify)
+    if self._caipdf_simple:
+        _original["set_text"](self, text, justify)
+        if justify:
+            attrs = None
+        elif "\n" in self.text:
+            attrs = None
+        else:
+            attrs = _break_attributes(self.style, self.text)
+        if attrs is not None:
+            pango.pango_layout_set_attributes(self.layout, attrs)
+            self._caipdf_dirty = True
+        elif self._caipdf_dirty:
+            pango.pango_layout_set_attributes(self.layout, ffi.NULL)
+            self._caipdf_dirty = False
+    else:
+        if self._caipdf_dirty:
+            base = self._caipdf_base
+            pango.pango_layout_set_attributes(
+                self.layout, ffi.NULL if base is None else
+                ffi.gc(pango.pango_attr_list_copy(base), pango.pango_attr_list_unref))
+            self._caipdf_dirty = False
+        _original["set_text"](self, text, justify)
+        if not justify and "\n" not in self.text:
+            current = pango.pango_layout_get_attributes(self.layout)
+            attrs = _break_attributes(self.style, self.text, current)
+            if attrs is not None:
+                pango.pango_layout_set_attributes(self.layout, attrs)
+                self._caipdf_dirty = True
+    if justify:
+        plan = self.__dict__.get("_caipdf_plan")
+        if plan is not None and plan.after and plan.text == self.text:
+            _apply_plan(self, plan)
+
+
+def _break_attributes(style, text, base=None):
+    """The Pango attribute list for breaking `text` into lines: letter
+    spacing for compression and 和欧間, no-break ranges for kinsoku.
+
+    Without `base` the list is cached per text and font size, and shared.
+    """
+    font_size = style["font_size"]
+    if base is None:
+        cache = style.font_config.__dict__.setdefault("_caipdf_break_attributes", {})
+        key = (text, font_size)
+        if key in cache:
+            return cache[key]
+    spacing = jlreq.spacing(text)
+    lang = style["lang"]
+    no_break = [index for index in jlreq.no_break_before(text)
+                if _pango_breaks(text[index - 1], text[index], lang)]
+    if not spacing and not no_break:
+        attrs = None
+    else:
+        attrs = ffi.gc(pango.pango_attr_list_new() if base is None or base == ffi.NULL
+                       else pango.pango_attr_list_copy(base), pango.pango_attr_list_unref)
+
+        def byte(index):
+            return len(text[:index].encode())
+
+        em = font_size * TO_UNITS
+        letter_spacing: dict[int, float] = {}
+        for _, size, owner in spacing:
+            letter_spacing[owner] = letter_spacing.get(owner, 0) + size * em
+        for owner, value in letter_spacing.items():
+            attr = pango.pango_attr_letter_spacing_new(int(value))
+            attr.start_index, attr.end_index = byte(owner), byte(owner + 1)
+            pango.pango_attr_list_insert(attrs, attr)
+        # A run of forbidden breaks p..q becomes one attribute over the
+        # characters p-1..q: Pango forbids breaks strictly inside the range
+        # of an allow-breaks attribute (inserted, never merged).
+        runs = []
+        for index in no_break:
+            if runs and runs[-1][1] == index - 1:
+                runs[-1][1] = index
+            else:
+                runs.append([index, index])
+        for first, last in runs:
+            attr = pango.pango_attr_allow_breaks_new(False)
+            attr.start_index, attr.end_index = byte(first - 1), byte(last + 1)
+            pango.pango_attr_list_insert(attrs, attr)
+    if base is None:
+        cache[key] = attrs
+    return attrs
+
+
+_pango_pairs: dict[tuple[str, str, str | None], bool] = {}
+
+
+def _pango_breaks(before: str, after: str, lang: str | None) -> bool:
+    """Whether Pango allows a line break between two characters.
+
+    Only the breaks JLREQ forbids and Pango allows need an attribute:
+    fewer attributes, fewer Pango items to shape.
+    """
+    key = (before, after, lang)
+    allowed = _pango_pairs.get(key)
+    if allowed is None:
+        allowed = _pango_pairs[key] = bool(get_log_attrs(before + after, lang)[1].is_line_break)
+    return allowed
+
+
+def _apply_plan(layout, plan: _Plan) -> None:
+    """Widen (or narrow) the glyphs of the shaped line as the plan says.
+
+    The PDF writer emits each glyph's advance as its font width plus an
+    integer TJ adjustment in thousandths of an em (int() truncated), so a
+    width is only ever drawn to the nearest thousandth below or above it.
+    Spread over a justified line of 26 widened glyphs that loses up to a
+    fortieth of an em at the line's end; instead each glyph's width is
+    chosen so that the drawn positions stay within half a thousandth of an
+    em of the exact ones along the whole line.
+    """
+    # draw_first_line sets single-paragraph mode; setting it first keeps
+    # Pango from laying the text out again, which would undo the changes.
+    pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+    line = pango.pango_layout_get_line_readonly(layout.layout, 0)
+    after = plan.after
+    fonts = layout.style.font_config.__dict__.setdefault("_caipdf_fonts", {})
+    error = 0.0  # drawn minus exact position so far, in thousandths of an em
+    run = line.runs
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        offset = glyph_item.item.offset
+        glyphs = glyph_item.glyphs
+        count = glyphs.num_glyphs
+        clusters = glyphs.log_clusters
+        infos = glyphs.glyphs
+        font = glyph_item.item.analysis.font
+        font_key = int(ffi.cast("uintptr_t", font))
+        scale = fonts.get(font_key)
+        if scale is None:
+            scale = fonts[font_key] = _thousandths_per_unit(font)
+        for i in range(count):
+            geometry = infos[i].geometry
+            delta = 0
+            if i + 1 == count or clusters[i + 1] != clusters[i]:
+                start = offset + clusters[i]
+                end = offset + (clusters[i + 1] if i + 1 < count else glyph_item.item.length)
+                for byte in range(start, end):
+                    delta += after.get(byte, 0)
+            glyph = infos[i].glyph
+            if scale is None or geometry.x_offset or glyph & 0xF0000000:
+                geometry.width += delta  # empty, unknown or shifted glyph: leave exact
+                continue
+            exact = (geometry.width + delta) * scale
+            logical = _logical_width(fonts, font, font_key, glyph, scale)
+            drawn = math.floor(exact - error + 0.5)
+            gap = logical - drawn
+            if gap > 0:
+                width = math.floor(drawn / scale)
+            elif gap < 0:
+                width = math.ceil(drawn / scale)
+            else:
+                width = round(drawn / scale)
+            geometry.width = width
+            error += drawn - exact
+
+
+def _thousandths_per_unit(font):
+    """How draw_first_line converts a Pango width to thousandths of an em."""
+    _, _, font_size = get_pango_font_key(font)
+    return 1000 * FROM_UNITS / font_size if font_size else None
+
+
+def _logical_width(fonts, font, font_key, glyph, scale) -> int:
+    """The glyph's width in the PDF font, as draw_first_line rounds it."""
+    key = (font_key, glyph)
+    width = fonts.get(key)
+    if width is None:
+        ink, logical = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
+        pango.pango_font_get_glyph_extents(font, glyph, ink, logical)
+        width = fonts[key] = round(logical.width * scale)
+    return width
+
+
+# --- 2: lines -----------------------------------------------------------------
+
+def _natural_advances(box) -> list[float]:
+    """The advance of each character of a text box as Pango shapes it
+    without any caipdf spacing, in CSS pixels (cached per style and text)."""
+    style, text = box.style, box.text
+    cache = style.font_config.__dict__.setdefault("_caipdf_advances", {})
+    key = (id(style), text)
+    cached = cache.get(key)
+    if cached is not None and cached[0] is style:
+        return cached[1]
+    layout = Layout(style)
+    _original["set_text"](layout, text)
+    pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+    char_at = _char_index_by_byte(text)
+    advances = [0.0] * len(text)
+    line = pango.pango_layout_get_line_readonly(layout.layout, 0)
+    run = line.runs
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        offset = glyph_item.item.offset
+        glyphs = glyph_item.glyphs
+        for i in range(glyphs.num_glyphs):
+            advances[char_at[offset + glyphs.log_clusters[i]]] += (
+                glyphs.glyphs[i].geometry.width * FROM_UNITS)
+    cache[key] = (style, advances)  # the style is kept alive: its id stays its own
+    return advances
+
+
+@lru_cache(maxsize=8192)
+def _char_index_by_byte(text: str) -> dict[int, int]:
+    result, byte = {}, 0
+    for index, char in enumerate(text):
+        result[byte] = index
+        byte += len(char.encode())
+    return result
+
+
+@lru_cache(maxsize=8192)
+def _byte_offsets(text: str) -> tuple[int, ...]:
+    offsets, byte = [], 0
+    for char in text:
+        offsets.append(byte)
+        byte += len(char.encode())
+    return tuple(offsets)
+
+
+def _collect(box, entries: list, plain: bool) -> None:
+    """The line's jlreq text boxes, in order, with None for anything else
+    (an image, an inline-block, a superscript, text without the rules,
+    an inline box's margin, border or padding)."""
+    if isinstance(box, TextBox):
+        if box.text:
+            entries.append(box if plain and wants_jlreq(box.style) else None)
+    elif isinstance(box, (LineBox, InlineBox)):
+        edges = False
+        if isinstance(box, InlineBox):
+            plain = plain and box.style["vertical_align"] == "baseline"
+            edges = bool(box.margin_left or box.margin_right or box.border_left_width
+                         or box.border_right_width or box.padding_left or box.padding_right)
+        if edges:
+            entries.append(None)
+        for child in box.children:
+            if child.is_in_normal_flow():
+                _collect(child, entries, plain)
+        if edges:
+            entries.append(None)
+    else:
+        entries.append(None)
+
+
+def line_gaps(text: str, advances: list[float], ems: list[float],
+              slack: float | None) -> dict[int, float]:
+    """The extra space after each character of a line (index → px):
+    compression, 和欧間 and, if `slack` is given, an equal share of it for
+    every justification opportunity. `ems` are the characters' font sizes."""
+    gaps: dict[int, float] = {}
+    for gap, size, owner in jlreq.spacing(text):
+        em = ems[owner]
+        if size < 0 and advances[owner] < 0.9 * em:
+            continue  # not a full-width mark: nothing to take away
+        gaps[gap] = gaps.get(gap, 0) + size * em
+    if slack is not None:
+        opportunities = jlreq.opportunities(text)
+        if opportunities:
+            share = (slack - sum(gaps.values())) / len(opportunities)
+            for gap in opportunities:
+                gaps[gap] = gaps.get(gap, 0) + share
+    return gaps
+
+
+def _line_plan(entries: list, slack_before_text: float | None):
+    """Width and spacing (`_Plan.after`) of each jlreq text box of a line.
+
+    `slack_before_text`: for a justified line, the available width minus
+    everything on the line but the jlreq text; None otherwise.
+    """
+    parts, advances, ems, spans = [], [], [], []
+    for entry in entries:
+        if entry is None:
+            parts.append(jlreq.OBJECT)
+            advances.append(0.0)
+            ems.append(0.0)
+            continue
+        start = len(advances)
+        parts.append(entry.text)
+        advances.extend(_natural_advances(entry))
+        ems.extend([entry.style["font_size"]] * len(entry.text))
+        spans.append((entry.text, start, len(advances)))
+    slack = None if slack_before_text is None else slack_before_text - sum(advances)
+    gaps = line_gaps("".join(parts), advances, ems, slack)
+    result = []
+    for text, start, end in spans:
+        offsets = _byte_offsets(text)
+        inside = [(gap, extra) for gap, extra in gaps.items() if start <= gap < end]
+        after = {offsets[gap - start]: _to_units(extra * TO_UNITS) for gap, extra in inside}
+        result.append((sum(advances[start:end]) + sum(extra for _, extra in inside), after))
+    return result
+
+
+def _text_align(context, line, available_width, last):
+    original = _original["text_align"]
+    if line.style["direction"] == "rtl":
+        return original(context, line, available_width, last)
+    entries: list = []
+    for child in line.children:
+        if child.is_in_normal_flow():
+            _collect(child, entries, True)
+    texts = [entry for entry in entries if entry is not None]
+    if not texts:
+        return original(context, line, available_width, last)
+
+    align = line.style["text_align_all"]
+    if last:
+        align_last = line.style["text_align_last"]
+        align = align if align_last == "auto" else align_last
+    justify = (align == "justify" and line.style["white_space"] in ("normal", "nowrap", "pre-line"))
+    slack_before_text = None
+    if justify:
+        # The available width less what is on the line besides jlreq text.
+        slack_before_text = available_width - (line.width - sum(box.width for box in texts))
+
+    # Column balancing lays the same lines out again and again: the plan of
+    # a line is kept per font configuration, keyed by its texts and styles
+    # (which stay the same objects from one layout pass to the next).
+    memo = line.style.font_config.__dict__.setdefault("_caipdf_lines", {})
+    key = (tuple(None if entry is None else (id(entry.style), entry.text) for entry in entries),
+           None if slack_before_text is None else round(slack_before_text, 6))
+    cached = memo.get(key)
+    if cached is None:
+        cached = memo[key] = ([box.style for box in texts], _line_plan(entries, slack_before_text))
+    widths: dict[int, float] = {}
+    for box, (width, after) in zip(texts, cached[1]):
+        widths[id(box)] = width
+        layout = copy.copy(box.pango_layout)
+        layout._caipdf_plan = _Plan(box.text, after)
+        box.pango_layout = layout
+    _reposition(line, widths, [0.0])
+    if justify:
+        return 0
+    return original(context, line, available_width, last)
+
+
+def _to_units(value: float) -> int:
+    return int(math.floor(value + 0.5))
+
+
+def _reposition(box, widths: dict[int, float], advance: list[float]) -> None:
+    """Give text boxes their new widths and shift what follows them
+    (as WeasyPrint's add_word_spacing does for its justification)."""
+    if isinstance(box, TextBox):
+        box.position_x += advance[0]
+        width = widths.get(id(box))
+        if width is not None:
+            advance[0] += width - box.width
+            box.width = width
+    elif isinstance(box, (LineBox, InlineBox)):
+        box.position_x += advance[0]
+        before = advance[0]
+        for child in box.children:
+            if child.is_in_normal_flow():
+                _reposition(child, widths, advance)
+        box.width += advance[0] - before
+    else:
+        box.translate(advance[0], 0)
