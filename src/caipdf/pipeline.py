@@ -38,11 +38,14 @@ def read(issue_file: Path) -> Issue:
     return issue
 
 
-def lay_out(issue: Issue, draft: bool = False) -> LaidOutIssue:
+def lay_out(issue: Issue, draft: bool = False, font_config=None) -> LaidOutIssue:
+    """Lay the issue out; `font_config` (WeasyPrint's) may be reused across builds."""
     warnings = [f"{figure.location}: warning: image '{figure.path}' is missing; "
                 "a placeholder frame is drawn in its place"
                 for figure in issue.figures if not figure.available]
-    rendering = render(render_html(issue, draft=draft), issue.source.resolve().parent)
+    html = render_html(issue, draft=draft)
+    rendering = render(html, issue.source.resolve().parent, font_config=font_config)
+    rendering.html = html
     if rendering.errors:
         raise CaipdfError([Problem(None, f"WeasyPrint: {message}",
                                    "check the file it names; layouts and fonts come from the repository")

@@ -20,12 +20,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="where to write the PDF (default: build/<issue name>.pdf)")
     parser.add_argument("--draft", action="store_true",
                         help="write the PDF even if the page plan fails, marked DRAFT on every page")
+    parser.add_argument("--html", type=Path, metavar="OUT.html",
+                        help="also write the exact HTML that is laid out (stylesheets linked by "
+                             "absolute path), to debug the templates in a browser")
 
 
 def run(args: argparse.Namespace) -> int:
     output = args.output or Path("build") / f"{args.issue.stem}.pdf"
     print(f"caipdf: building {args.issue} …", file=sys.stderr)
-    result = build(args.issue, output, draft=args.draft)
+    result = build(args.issue, output, draft=args.draft, html_output=args.html)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     print(f"caipdf: wrote {result.output} ({result.pages} pages, "
@@ -41,7 +44,8 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def build(issue_file: Path, output: Path, draft: bool = False) -> BuildResult:
+def build(issue_file: Path, output: Path, draft: bool = False,
+          html_output: Path | None = None) -> BuildResult:
     """Build `issue_file` into `output`; on any failure `output` is left as it was.
 
     A `draft` is written even when the page plan does not hold, and says so
@@ -49,6 +53,8 @@ def build(issue_file: Path, output: Path, draft: bool = False) -> BuildResult:
     """
     started = time.perf_counter()
     laid_out = pipeline.lay_out(pipeline.read(issue_file), draft=draft)
+    if html_output:
+        write_atomically(html_output, laid_out.rendering.html.encode("utf-8"))
     if laid_out.plan_problems and not draft:
         raise CaipdfError(laid_out.plan_problems)
     warnings = laid_out.warnings + [str(problem).replace("error:", "warning (draft):", 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +52,7 @@ class Rendering:
     # WeasyPrint's errors, and fonts it could not load: it goes on without
     # them, but the result is not the issue as designed.
     errors: list[str] = field(default_factory=list)
+    html: str = ""  # the HTML that was laid out
 
     def first_page_of(self, anchor: str) -> int | None:
         """The 1-based page where the element with id `anchor` is laid out."""
@@ -72,20 +74,30 @@ class _LogCollector(logging.Handler):
         (self.errors if fatal else self.warnings).append(message)
 
 
-def render(html: str, base: Path) -> Rendering:
-    """Lay out `html`; relative URLs resolve against the folder `base`."""
+def render(html: str, base: Path, stylesheets: Sequence[Path] = (),
+           font_config: FontConfiguration | None = None) -> Rendering:
+    """Lay out `html`; relative URLs resolve against the folder `base`.
+
+    `stylesheets` are added after the ones the HTML links (an output
+    profile's, for example). A `font_config` may be shared between renders
+    of the same layouts.
+    """
     collector = _LogCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
         fetcher = LocalFetcher([base, paths.LAYOUTS, paths.FONTS])
+        font_config = font_config or FontConfiguration()
+        extra = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=font_config)
+                 for path in stylesheets]
         document = weasyprint.HTML(
             string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher
-        ).render(font_config=FontConfiguration())
+        ).render(font_config=font_config, stylesheets=extra)
     finally:
         logger.removeHandler(collector)
     return Rendering(document, collector.warnings, collector.errors)
 
 
-def write_pdf(rendering: Rendering) -> bytes:
-    return rendering.document.write_pdf()
+def write_pdf(rendering: Rendering, **options) -> bytes:
+    """The PDF bytes; `options` are WeasyPrint's write_pdf options."""
+    return rendering.document.write_pdf(**options)
