@@ -14,3 +14,13 @@ def vol19_pdf(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("vol19") / "vol19.pdf"
     build(VOL19, output)
     return output
+
+
+@pytest.fixture(scope="session")
+def vol19_screen_pdf(tmp_path_factory) -> Path:
+    """vol.19 built for the screen profile, once for the session."""
+    from caipdf.profiles import PROFILES
+
+    output = tmp_path_factory.mktemp("vol19-screen") / "vol19.pdf"
+    build(VOL19, output, profile=PROFILES["screen"])
+    return output

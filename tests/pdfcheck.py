@@ -53,8 +53,12 @@ def text_in(pdf_path: Path, page_number: int, left: float, bottom: float,
 
 
 def page_sizes(pdf_path: Path) -> list[tuple[float, float]]:
-    document = pdfium.PdfDocument(str(pdf_path))
-    return [tuple(page.get_size()) for page in document]
+    """Each page's trimmed size (its TrimBox; the MediaBox where there is none)."""
+    sizes = []
+    for page in pdfium.PdfDocument(str(pdf_path)):
+        left, bottom, right, top = page.get_trimbox()
+        sizes.append((right - left, top - bottom))
+    return sizes
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from caipdf.isolation import run_in_child
 COMMANDS = {
     "build": ("build", "build an issue's PDF"),
     "check": ("check", "validate and lay out an issue and report, without writing a PDF"),
+    "preflight": ("preflight", "check a PDF for print: boxes, fonts, colours, images, ink"),
     "schema": ("schema", "print the JSON Schema of issue files (for editors' YAML support)"),
 }
 

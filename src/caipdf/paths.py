@@ -10,3 +10,4 @@ from pathlib import Path
 HOME = Path(os.environ.get("CAIPDF_HOME") or Path(__file__).resolve().parents[2])
 LAYOUTS = HOME / "layouts"
 FONTS = HOME / "fonts"
+COLOR = HOME / "color"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from caipdf import glyphs, pageplan
 from caipdf.errors import CaipdfError, Problem
+from caipdf.profiles import DEFAULT, PROFILES, Profile
 from caipdf.render.html import render_html
 from caipdf.render.pdf import Rendering, render
 from caipdf.structure.loader import load_issue
@@ -38,12 +39,13 @@ def read(issue_file: Path) -> Issue:
     return issue
 
 
-def lay_out(issue: Issue, draft: bool = False, font_config=None) -> LaidOutIssue:
-    """Lay the issue out; `font_config` (WeasyPrint's) may be reused across builds."""
+def lay_out(issue: Issue, draft: bool = False, font_config=None,
+            profile: Profile = PROFILES[DEFAULT]) -> LaidOutIssue:
+    """Lay the issue out for `profile`; `font_config` (WeasyPrint's) may be reused across builds."""
     warnings = [f"{figure.location}: warning: image '{figure.path}' is missing; "
                 "a placeholder frame is drawn in its place"
                 for figure in issue.figures if not figure.available]
-    html = render_html(issue, draft=draft)
+    html = render_html(issue, profile, draft=draft)
     rendering = render(html, issue.source.resolve().parent, font_config=font_config)
     rendering.html = html
     if rendering.errors:

@@ -8,9 +8,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from caipdf import pipeline
+from caipdf import pipeline, provenance
 from caipdf.atomic import write_atomically
 from caipdf.errors import CaipdfError
+from caipdf.profiles import DEFAULT, PROFILES, Profile
 from caipdf.render.pdf import write_pdf
 
 
@@ -20,6 +21,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="where to write the PDF (default: build/<issue name>.pdf)")
     parser.add_argument("--draft", action="store_true",
                         help="write the PDF even if the page plan fails, marked DRAFT on every page")
+    parser.add_argument("--for", dest="profile", choices=sorted(PROFILES), default=DEFAULT,
+                        help="what the PDF is for: " + "; ".join(
+                            f"{name}: {profile.summary}" for name, profile in sorted(PROFILES.items()))
+                        + f" (default: {DEFAULT})")
     parser.add_argument("--html", type=Path, metavar="OUT.html",
                         help="also write the exact HTML that is laid out (stylesheets linked by "
                              "absolute path), to debug the templates in a browser")
@@ -28,7 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     output = args.output or Path("build") / f"{args.issue.stem}.pdf"
     print(f"caipdf: building {args.issue} …", file=sys.stderr)
-    result = build(args.issue, output, draft=args.draft, html_output=args.html)
+    result = build(args.issue, output, draft=args.draft, html_output=args.html,
+                   profile=PROFILES[args.profile])
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     print(f"caipdf: wrote {result.output} ({result.pages} pages, "
@@ -45,19 +51,22 @@ class BuildResult:
 
 
 def build(issue_file: Path, output: Path, draft: bool = False,
-          html_output: Path | None = None) -> BuildResult:
+          html_output: Path | None = None, profile: Profile = PROFILES[DEFAULT]) -> BuildResult:
     """Build `issue_file` into `output`; on any failure `output` is left as it was.
 
     A `draft` is written even when the page plan does not hold, and says so
     on every page.
     """
     started = time.perf_counter()
-    laid_out = pipeline.lay_out(pipeline.read(issue_file), draft=draft)
+    laid_out = pipeline.lay_out(pipeline.read(issue_file), draft=draft, profile=profile)
     if html_output:
         write_atomically(html_output, laid_out.rendering.html.encode("utf-8"))
     if laid_out.plan_problems and not draft:
         raise CaipdfError(laid_out.plan_problems)
     warnings = laid_out.warnings + [str(problem).replace("error:", "warning (draft):", 1)
                                     for problem in laid_out.plan_problems]
-    write_atomically(output, write_pdf(laid_out.rendering))
+    digest = provenance.build_digest(issue_file, profile.name)
+    pdf = write_pdf(laid_out.rendering, pdf_variant=profile.pdf_variant,
+                    finisher=profile.finisher(digest))
+    write_atomically(output, pdf)
     return BuildResult(output, laid_out.pages, time.perf_counter() - started, warnings)

@@ -5,13 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from caipdf import paths
+from caipdf.profiles import DEFAULT, PROFILES, Profile
+from caipdf.render.colors import rgb_stylesheet
+from caipdf.structure.inline import plain_text
 from caipdf.structure.model import Issue
 
 MONTHS_EN = ("JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY",
              "AUGUST", "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER")
-STYLESHEETS = ("fonts.css", "newsletter.css")
+STYLESHEETS = ("fonts.css", "colors.css", "newsletter.css")
 
 
 def environment(layouts: Path = paths.LAYOUTS) -> jinja2.Environment:
@@ -24,14 +28,26 @@ def environment(layouts: Path = paths.LAYOUTS) -> jinja2.Environment:
     )
     env.filters["month_en"] = lambda month: MONTHS_EN[month - 1]
     env.filters["percent"] = lambda fraction: f"{fraction * 100:.2f}%"
+    env.filters["plain"] = lambda nodes: " ".join(plain_text(nodes).split())
     # Half of a height/width ratio as a CSS percentage of the width, for a
     # frame padded equally above and below its label.
     env.filters["half_percent"] = lambda fraction: f"{fraction * 50:.2f}%"
     return env
 
 
-def render_html(issue: Issue, layouts: Path = paths.LAYOUTS, draft: bool = False) -> str:
-    """The whole issue as one HTML document; stylesheets are linked from `layouts`."""
+def render_html(issue: Issue, profile: Profile = PROFILES[DEFAULT], draft: bool = False,
+                layouts: Path | None = None) -> str:
+    """The whole issue as one HTML document; stylesheets are linked from `layouts`.
+
+    An RGB profile gets the colours of colors.css converted, inline.
+    """
+    layouts = layouts or paths.LAYOUTS
     template = environment(layouts).get_template("issue.html")
-    stylesheets = [(layouts / name).as_uri() for name in STYLESHEETS]
-    return template.render(issue=issue, stylesheets=stylesheets, draft=draft)
+    names = list(STYLESHEETS) + [profile.stylesheet]
+    inline_css = ""
+    if profile.colours == "rgb":
+        names.remove("colors.css")
+        inline_css = rgb_stylesheet(layouts / "colors.css")
+    stylesheets = [(layouts / name).as_uri() for name in names]
+    return template.render(issue=issue, stylesheets=stylesheets, inline_css=Markup(inline_css),
+                           draft=draft, profile=profile.name)

@@ -86,7 +86,7 @@ def render(html: str, base: Path, stylesheets: Sequence[Path] = (),
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        fetcher = LocalFetcher([base, paths.LAYOUTS, paths.FONTS])
+        fetcher = LocalFetcher([base, paths.LAYOUTS, paths.FONTS, paths.COLOR])
         font_config = font_config or FontConfiguration()
         extra = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=font_config)
                  for path in stylesheets]

@@ -1,0 +1,1 @@
+"""PDF post-processing (what WeasyPrint's writer leaves to us) and inspection."""

@@ -1,0 +1,53 @@
+"""Output profiles: what a PDF is for decides its colours, boxes and standard.
+
+- print: PDF/X-4, CMYK only, 3 mm bleed, Japanese trim marks, no links.
+- screen: RGB, no bleed or marks, bookmarks, live links, tagged (PDF/UA-1).
+
+Each profile adds its stylesheet from layouts/profiles/ and finishes
+WeasyPrint's PDF before it is written (caipdf.pdf).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pydyf
+
+from caipdf.pdf import identity, marks
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    summary: str
+    colours: str  # "cmyk": as defined in layouts/colors.css; "rgb": converted
+    pdf_variant: str
+    trim_marks: bool
+    links: bool
+
+    @property
+    def stylesheet(self) -> str:
+        return f"profiles/{self.name}.css"
+
+    def finisher(self, digest: str) -> Callable:
+        """WeasyPrint's `finisher`: changes to its PDF before it is written."""
+
+        def finish(document, pdf: pydyf.PDF) -> None:
+            identity.replace_random_ids(pdf, digest)
+            if not self.links:
+                for page in marks.pages(pdf):
+                    page.pop("Annots", None)
+            if self.trim_marks:
+                marks.add_trim_marks(pdf)
+
+        return finish
+
+
+PROFILES = {
+    "print": Profile("print", "PDF/X-4 for the press: CMYK, 3 mm bleed, trim marks",
+                     colours="cmyk", pdf_variant="pdf/x-4", trim_marks=True, links=False),
+    "screen": Profile("screen", "for reading on screen: RGB, bookmarks, links, tagged (PDF/UA-1)",
+                      colours="rgb", pdf_variant="pdf/ua-1", trim_marks=False, links=True),
+}
+DEFAULT = "print"

@@ -1,0 +1,44 @@
+"""What a build was made from: digests of its sources and the tools' versions."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+from caipdf import __version__, paths
+
+
+def tool_versions() -> dict[str, str]:
+    return {"caipdf": __version__, "weasyprint": version("weasyprint"), "pydyf": version("pydyf")}
+
+
+@lru_cache(maxsize=8)
+def _tree_digest_cached(folder: Path, stamp: tuple) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def tree_digest(folder: Path) -> str:
+    """sha256 over the relative paths and contents of every file below `folder`."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return _tree_digest_cached(folder, stamp)
+
+
+def layouts_digest() -> str:
+    """One digest for everything besides the issue that shapes the output."""
+    parts = [tree_digest(paths.LAYOUTS), tree_digest(paths.FONTS), tree_digest(paths.COLOR)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def build_digest(issue_file: Path, profile_name: str) -> str:
+    digest = hashlib.sha256(Path(issue_file).read_bytes())
+    digest.update(layouts_digest().encode())
+    digest.update(profile_name.encode())
+    digest.update(repr(sorted(tool_versions().items())).encode())
+    return digest.hexdigest()
