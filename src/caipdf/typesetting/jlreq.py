@@ -130,7 +130,8 @@ _MARK_RUN = re.compile("[" + re.escape("".join(sorted(COMPRESSIBLE_CLOSING | COM
                        + "]{2,}")
 
 
-def spacing(text: str) -> list[tuple[int, float, int]]:
+@lru_cache(maxsize=8192)
+def spacing(text: str) -> tuple[tuple[int, float, int], ...]:
     """The fixed spacing of `text`: compression and 和欧間.
 
     Returns `(gap, em, owner)` triples: `gap` is the index of the character
@@ -143,20 +144,20 @@ def spacing(text: str) -> list[tuple[int, float, int]]:
     at the last visible character before the gap.
     """
     out = []
-    if not any(ch in TRANSPARENT for ch in text):
+    if TRANSPARENT.isdisjoint(text):
         for match in _BOUNDARY.finditer(text):
             gap = match.start() - 1
             owner = gap if is_kana_kanji(text[gap]) else gap + 1
             out.append((gap, QUARTER, owner))
         for match in _MARK_RUN.finditer(text):
             out.extend(_compress(text, match.start(), match.end()))
-        return out
+        return tuple(out)
     # Slow path: look through zero-width characters.
     visible = [i for i, ch in enumerate(text) if ch not in TRANSPARENT]
     squeezed = "".join(text[i] for i in visible)
     for gap, em, owner in spacing(squeezed):
         out.append((visible[gap], em, visible[owner]))
-    return out
+    return tuple(out)
 
 
 def _compress(text: str, start: int, end: int):
@@ -199,9 +200,23 @@ def opportunities(text: str) -> tuple[int, ...]:
     """The justification opportunities of a line: the indexes of the
     characters after which it takes a share of the slack (see `expandable`).
     Zero-width characters are looked through, like in `spacing`."""
+    if TRANSPARENT.isdisjoint(text):
+        pairs = _expandable_pairs
+        out = []
+        for index in range(len(text) - 1):
+            pair = text[index:index + 2]
+            expand = pairs.get(pair)
+            if expand is None:
+                expand = pairs[pair] = expandable(pair[0], pair[1])
+            if expand:
+                out.append(index)
+        return tuple(out)
     visible = [i for i, ch in enumerate(text) if ch not in TRANSPARENT]
     return tuple(first for first, second in zip(visible, visible[1:])
                  if expandable(text[first], text[second]))
+
+
+_expandable_pairs: dict[str, bool] = {}
 
 
 def no_break_before(text: str) -> list[int]:

@@ -36,7 +36,6 @@ then updating both.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import inspect
 import math
@@ -90,6 +89,11 @@ FINGERPRINTS = {
 }
 
 
+#: The functions install() replaces (the others in FINGERPRINTS it relies on).
+REPLACED = ("text.line_break.Layout.setup", "text.line_break.Layout.set_text",
+            "layout.inline.text_align")
+
+
 class TypesettingError(RuntimeError):
     """WeasyPrint is not the release the typesetting hooks were written for."""
 
@@ -116,18 +120,7 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    import weasyprint
-    if weasyprint.__version__ != PINNED_VERSION:
-        raise TypesettingError(
-            f"caipdf's Japanese typesetting hooks are written for WeasyPrint {PINNED_VERSION}, "
-            f"but WeasyPrint {weasyprint.__version__} is installed: install weasyprint=="
-            f"{PINNED_VERSION} (see pyproject.toml), or port src/caipdf/typesetting/justify.py")
-    changed = changed_functions()
-    if changed:
-        raise TypesettingError(
-            "WeasyPrint's source differs from the 70.0 release that caipdf's Japanese "
-            "typesetting hooks patch (src/caipdf/typesetting/justify.py): "
-            + ", ".join(changed))
+    check_weasyprint(everything=False)
 
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout import inline
@@ -148,6 +141,25 @@ def install() -> None:
     line_break.Layout.set_text = _set_text
     inline.text_align = _text_align
     _installed = True
+
+
+def check_weasyprint(everything: bool = True) -> None:
+    """Raise `TypesettingError` unless the installed WeasyPrint is the pinned
+    release with the very functions the hooks were written against (with
+    `everything` false, only the functions they replace: `install` checks
+    those, the tests check them all)."""
+    import weasyprint
+    if weasyprint.__version__ != PINNED_VERSION:
+        raise TypesettingError(
+            f"caipdf's Japanese typesetting hooks are written for WeasyPrint {PINNED_VERSION}, "
+            f"but WeasyPrint {weasyprint.__version__} is installed: install weasyprint=="
+            f"{PINNED_VERSION} (see pyproject.toml), or port src/caipdf/typesetting/justify.py")
+    changed = changed_functions(None if everything else REPLACED)
+    if changed:
+        raise TypesettingError(
+            f"WeasyPrint's source differs from the {PINNED_VERSION} release that caipdf's "
+            "Japanese typesetting hooks patch (src/caipdf/typesetting/justify.py): "
+            + ", ".join(changed))
 
 
 def _resolve(dotted: str):
@@ -179,9 +191,10 @@ def _original_of(dotted: str):
     return _resolve(dotted)
 
 
-def changed_functions() -> list[str]:
-    """The WeasyPrint functions whose source is not the one `FINGERPRINTS` records."""
-    return [name for name, digest in FINGERPRINTS.items() if fingerprint(name) != digest]
+def changed_functions(names=None) -> list[str]:
+    """The WeasyPrint functions (all in `FINGERPRINTS`, or `names`) whose
+    source is not the one `FINGERPRINTS` records."""
+    return [name for name in names or FINGERPRINTS if fingerprint(name) != FINGERPRINTS[name]]
 
 
 def _declare_pango(ffi) -> None:
@@ -291,9 +304,20 @@ def _break_attributes(style, text, base=None):
         def byte(index):
             return len(text[:index].encode())
 
+        # Pango gives half of a character's letter spacing before it and half
+        # after it, except at the line's edges: no placement is exact for a
+        # gap, and one that overestimates a line's width pushes its last
+        # character to the next line. Compression (negative) can only err
+        # the other way. 和欧間 goes on the Latin side of the gap: a line of
+        # kana and kanji, exactly full, ending just before a Latin word, then
+        # keeps its last character (the Latin word's width is fractional
+        # anyway, so a line with it rarely fills up to the last eighth of
+        # an em).
         em = font_size * TO_UNITS
         letter_spacing: dict[int, float] = {}
-        for _, size, owner in spacing:
+        for gap, size, owner in spacing:
+            if size > 0:
+                owner = gap if owner != gap else _next_visible(text, gap)
             letter_spacing[owner] = letter_spacing.get(owner, 0) + size * em
         for owner, value in letter_spacing.items():
             attr = pango.pango_attr_letter_spacing_new(int(value))
@@ -315,6 +339,13 @@ def _break_attributes(style, text, base=None):
     if base is None:
         cache[key] = attrs
     return attrs
+
+
+def _next_visible(text: str, index: int) -> int:
+    index += 1
+    while index < len(text) - 1 and text[index] in jlreq.TRANSPARENT:
+        index += 1
+    return index
 
 
 _pango_pairs: dict[tuple[str, str, str | None], bool] = {}
@@ -358,36 +389,45 @@ def _apply_plan(layout, plan: _Plan) -> None:
         offset = glyph_item.item.offset
         glyphs = glyph_item.glyphs
         count = glyphs.num_glyphs
-        clusters = glyphs.log_clusters
+        clusters = ffi.unpack(glyphs.log_clusters, count)
         infos = glyphs.glyphs
         font = glyph_item.item.analysis.font
         font_key = int(ffi.cast("uintptr_t", font))
         scale = fonts.get(font_key)
         if scale is None:
             scale = fonts[font_key] = _thousandths_per_unit(font)
+        floor, ceil = math.floor, math.ceil
         for i in range(count):
-            geometry = infos[i].geometry
-            delta = 0
-            if i + 1 == count or clusters[i + 1] != clusters[i]:
-                start = offset + clusters[i]
-                end = offset + (clusters[i + 1] if i + 1 < count else glyph_item.item.length)
-                for byte in range(start, end):
+            info = infos[i]
+            geometry = info.geometry
+            cluster = clusters[i]
+            if i + 1 < count:
+                following = clusters[i + 1]
+                if following == cluster:
+                    delta = 0  # space goes after the last glyph of a cluster
+                else:
+                    delta = after.get(offset + cluster, 0)
+                    for byte in range(offset + cluster + 1, offset + following):
+                        delta += after.get(byte, 0)
+            else:
+                delta = after.get(offset + cluster, 0)
+                for byte in range(offset + cluster + 1, offset + glyph_item.item.length):
                     delta += after.get(byte, 0)
-            glyph = infos[i].glyph
+            glyph = info.glyph
             if scale is None or geometry.x_offset or glyph & 0xF0000000:
                 geometry.width += delta  # empty, unknown or shifted glyph: leave exact
                 continue
             exact = (geometry.width + delta) * scale
-            logical = _logical_width(fonts, font, font_key, glyph, scale)
-            drawn = math.floor(exact - error + 0.5)
-            gap = logical - drawn
-            if gap > 0:
-                width = math.floor(drawn / scale)
-            elif gap < 0:
-                width = math.ceil(drawn / scale)
+            logical = fonts.get((font_key, glyph))
+            if logical is None:
+                logical = _logical_width(fonts, font, font_key, glyph, scale)
+            drawn = floor(exact - error + 0.5)
+            if logical > drawn:
+                geometry.width = floor(drawn / scale)
+            elif logical < drawn:
+                geometry.width = ceil(drawn / scale)
             else:
-                width = round(drawn / scale)
-            geometry.width = width
+                geometry.width = round(drawn / scale)
             error += drawn - exact
 
 
@@ -419,9 +459,13 @@ def _natural_advances(box) -> list[float]:
     cached = cache.get(key)
     if cached is not None and cached[0] is style:
         return cached[1]
-    layout = Layout(style)
+    layouts = style.font_config.__dict__.setdefault("_caipdf_natural_layouts", {})
+    layout = layouts.get(id(style))
+    if layout is None or layout[0] is not style:
+        layout = layouts[id(style)] = (style, Layout(style))
+        pango.pango_layout_set_single_paragraph_mode(layout[1].layout, True)
+    layout = layout[1]
     _original["set_text"](layout, text)
-    pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
     char_at = _char_index_by_byte(text)
     advances = [0.0] * len(text)
     line = pango.pango_layout_get_line_readonly(layout.layout, 0)
@@ -480,15 +524,15 @@ def _collect(box, entries: list, plain: bool) -> None:
         entries.append(None)
 
 
-def line_gaps(text: str, advances: list[float], ems: list[float],
-              slack: float | None) -> dict[int, float]:
+def line_gaps(text: str, advance, ems: list[float], slack: float | None) -> dict[int, float]:
     """The extra space after each character of a line (index → px):
     compression, 和欧間 and, if `slack` is given, an equal share of it for
-    every justification opportunity. `ems` are the characters' font sizes."""
+    every justification opportunity. `ems` are the characters' font sizes,
+    `advance(index)` a character's natural advance."""
     gaps: dict[int, float] = {}
     for gap, size, owner in jlreq.spacing(text):
         em = ems[owner]
-        if size < 0 and advances[owner] < 0.9 * em:
+        if size < 0 and advance(owner) < 0.9 * em:
             continue  # not a full-width mark: nothing to take away
         gaps[gap] = gaps.get(gap, 0) + size * em
     if slack is not None:
@@ -506,32 +550,50 @@ def _line_plan(entries: list, slack_before_text: float | None):
     `slack_before_text`: for a justified line, the available width minus
     everything on the line but the jlreq text; None otherwise.
     """
-    parts, advances, ems, spans = [], [], [], []
+    parts, ems, spans = [], [], []
+    length = natural = 0
     for entry in entries:
         if entry is None:
             parts.append(jlreq.OBJECT)
-            advances.append(0.0)
             ems.append(0.0)
+            length += 1
             continue
-        start = len(advances)
-        parts.append(entry.text)
-        advances.extend(_natural_advances(entry))
-        ems.extend([entry.style["font_size"]] * len(entry.text))
-        spans.append((entry.text, start, len(advances)))
-    slack = None if slack_before_text is None else slack_before_text - sum(advances)
-    gaps = line_gaps("".join(parts), advances, ems, slack)
+        text, style = entry.text, entry.style
+        if not jlreq.spacing(text) and style["letter_spacing"] == "normal" \
+                and not style["word_spacing"]:
+            # Broken without any letter spacing: WeasyPrint measured it as is.
+            width, advances = entry.width, None
+        else:
+            advances = _natural_advances(entry)
+            width = sum(advances)
+        parts.append(text)
+        ems.extend([style["font_size"]] * len(text))
+        spans.append([entry, length, length + len(text), width, advances])
+        length += len(text)
+        natural += width
+
+    def advance(index):
+        for span in spans:
+            if span[1] <= index < span[2]:
+                if span[4] is None:
+                    span[4] = _natural_advances(span[0])
+                return span[4][index - span[1]]
+        return 0.0
+
+    slack = None if slack_before_text is None else slack_before_text - natural
+    gaps = line_gaps("".join(parts), advance, ems, slack)
     result = []
-    for text, start, end in spans:
-        offsets = _byte_offsets(text)
+    for entry, start, end, width, _ in spans:
+        offsets = _byte_offsets(entry.text)
         inside = [(gap, extra) for gap, extra in gaps.items() if start <= gap < end]
         after = {offsets[gap - start]: _to_units(extra * TO_UNITS) for gap, extra in inside}
-        result.append((sum(advances[start:end]) + sum(extra for _, extra in inside), after))
+        result.append((width + sum(extra for _, extra in inside), after))
     return result
 
 
 def _text_align(context, line, available_width, last):
     original = _original["text_align"]
-    if line.style["direction"] == "rtl":
+    if line.style["direction"] == "rtl" or not wants_jlreq(line.style):
         return original(context, line, available_width, last)
     entries: list = []
     for child in line.children:
@@ -563,7 +625,10 @@ def _text_align(context, line, available_width, last):
     widths: dict[int, float] = {}
     for box, (width, after) in zip(texts, cached[1]):
         widths[id(box)] = width
-        layout = copy.copy(box.pango_layout)
+        # A copy of the (deactivated) layout object, so that no other box
+        # sharing it gets this plan; only its attributes are copied.
+        layout = object.__new__(type(box.pango_layout))
+        layout.__dict__.update(box.pango_layout.__dict__)
         layout._caipdf_plan = _Plan(box.text, after)
         box.pango_layout = layout
     _reposition(line, widths, [0.0])

@@ -164,13 +164,18 @@ class TypesettingReport:
     def lines(self) -> list[str]:
         """The report, one human-readable line per figure."""
         ok = dict(self.checks())
+
+        def em(value: float) -> str:
+            return f"{0.0 if abs(value) < 0.0005 else value:.3f}"
+
         mark = {True: "ok  ", False: "FAIL"}
         low, high = AUTOSPACE_RANGE
         out = [
             f"{mark[ok['justification']]} justification: {self.justified_lines} non-final lines of "
-            f"{self.body_lines} body lines end a median {self.shortfall_median:.3f} em short of the "
+            f"{self.body_lines} body lines end a median {em(self.shortfall_median)} em short of the "
             f"column edge (target ≤ {SHORTFALL_MEDIAN_MAX}), 95th percentile "
-            f"{self.shortfall_p95:.3f} em (target ≤ {SHORTFALL_P95_MAX}), mean {self.shortfall_mean:.3f} em",
+            f"{em(self.shortfall_p95)} em (target ≤ {SHORTFALL_P95_MAX}), "
+            f"mean {em(self.shortfall_mean)} em",
             f"{mark[ok['和欧間']]} 和欧間: {self.autospace_in_range} of {self.autospace_boundaries} "
             f"kana/kanji–Latin/digit boundaries ({self.autospace_share:.0%}) measure {low}–{high} em "
             f"beyond the line's inter-character spacing (target ≥ {AUTOSPACE_SHARE_MIN:.0%})",
