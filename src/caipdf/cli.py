@@ -17,6 +17,8 @@ from caipdf.isolation import run_in_child
 # command name → (module under caipdf.commands, one-line help)
 COMMANDS = {
     "build": ("build", "build an issue's PDF"),
+    "archive": ("archive", "build all volumes into a PDF/A archive with manifest and catalogue, "
+                           "or verify one"),
     "check": ("check", "validate and lay out an issue and report, without writing a PDF"),
     "preflight": ("preflight", "check a PDF for print: boxes, fonts, colours, images, ink"),
     "schema": ("schema", "print the JSON Schema of issue files (for editors' YAML support)"),

@@ -2,6 +2,7 @@
 
 - print: PDF/X-4, CMYK only, 3 mm bleed, Japanese trim marks, no links.
 - screen: RGB, no bleed or marks, bookmarks, live links, tagged (PDF/UA-1).
+- archive: PDF/A-3b, RGB, with its sources attached and full XMP metadata.
 
 Each profile adds its stylesheet from layouts/profiles/ and finishes
 WeasyPrint's PDF before it is written (caipdf.pdf).
@@ -14,7 +15,7 @@ from typing import Callable
 
 import pydyf
 
-from caipdf.pdf import identity, marks
+from caipdf.pdf import archival, identity, marks
 
 
 @dataclass(frozen=True)
@@ -25,16 +26,20 @@ class Profile:
     pdf_variant: str
     trim_marks: bool
     links: bool
+    archival: bool = False  # sources attached, XMP for catalogues (caipdf.pdf.archival)
 
     @property
     def stylesheet(self) -> str:
         return f"profiles/{self.name}.css"
 
-    def finisher(self, digest: str) -> Callable:
+    def finisher(self, digest: str, issue=None, info: dict | None = None) -> Callable:
         """WeasyPrint's `finisher`: changes to its PDF before it is written."""
 
         def finish(document, pdf: pydyf.PDF) -> None:
             identity.replace_random_ids(pdf, digest)
+            if self.archival:
+                archival.enrich_xmp(pdf, issue, info)
+                archival.deduplicate_associated_files(pdf)
             if not self.links:
                 for page in marks.pages(pdf):
                     page.pop("Annots", None)
@@ -49,5 +54,8 @@ PROFILES = {
                      colours="cmyk", pdf_variant="pdf/x-4", trim_marks=True, links=False),
     "screen": Profile("screen", "for reading on screen: RGB, bookmarks, links, tagged (PDF/UA-1)",
                       colours="rgb", pdf_variant="pdf/ua-1", trim_marks=False, links=True),
+    "archive": Profile("archive", "PDF/A-3b for the archive: RGB, sources attached, full XMP",
+                       colours="rgb", pdf_variant="pdf/a-3b", trim_marks=False, links=True,
+                       archival=True),
 }
 DEFAULT = "print"

@@ -11,6 +11,7 @@ from pathlib import Path
 from caipdf import pipeline, provenance
 from caipdf.atomic import write_atomically
 from caipdf.errors import CaipdfError
+from caipdf.pdf import archival
 from caipdf.profiles import DEFAULT, PROFILES, Profile
 from caipdf.render.pdf import write_pdf
 
@@ -58,7 +59,8 @@ def build(issue_file: Path, output: Path, draft: bool = False,
     on every page.
     """
     started = time.perf_counter()
-    laid_out = pipeline.lay_out(pipeline.read(issue_file), draft=draft, profile=profile)
+    issue = pipeline.read(issue_file)
+    laid_out = pipeline.lay_out(issue, draft=draft, profile=profile)
     if html_output:
         write_atomically(html_output, laid_out.rendering.html.encode("utf-8"))
     if laid_out.plan_problems and not draft:
@@ -66,7 +68,12 @@ def build(issue_file: Path, output: Path, draft: bool = False,
     warnings = laid_out.warnings + [str(problem).replace("error:", "warning (draft):", 1)
                                     for problem in laid_out.plan_problems]
     digest = provenance.build_digest(issue_file, profile.name)
+    options = {}
+    info = None
+    if profile.archival:
+        info = archival.build_info(issue)
+        options["attachments"] = archival.attachments(issue, info)
     pdf = write_pdf(laid_out.rendering, pdf_variant=profile.pdf_variant,
-                    finisher=profile.finisher(digest))
+                    finisher=profile.finisher(digest, issue, info), **options)
     write_atomically(output, pdf)
     return BuildResult(output, laid_out.pages, time.perf_counter() - started, warnings)

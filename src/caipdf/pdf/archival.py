@@ -1,0 +1,129 @@
+"""What makes an archive PDF self-describing: its sources inside, and its XMP.
+
+The archive profile (PDF/A-3b) carries the issue file and its images as
+associated files (AFRelationship /Source) and a `caipdf-build.json` with
+the digests of the layouts and fonts and the tools' versions
+(/Supplement), so that the volume can be rebuilt from the PDF alone. Its
+XMP names the issue in Japanese and English, its volume, date, publisher
+and language, described by a PDF/A extension schema for the caipdf
+namespace.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pydyf
+import weasyprint
+
+from caipdf import provenance
+from caipdf.structure.model import Issue
+
+BUILD_INFO = "caipdf-build.json"
+NAMESPACE = "https://caipdf.example/ns/issue/1.0/"
+PROPERTIES = [  # name, XMP value type, description
+    ("volume", "Integer", "volume number of the newsletter"),
+    ("issueDate", "Date", "month of publication"),
+    ("sourceSHA256", "Text", "sha256 of the issue file"),
+    ("layoutsSHA256", "Text", "sha256 over the layouts, fonts and colour profiles used"),
+    ("caipdfVersion", "Text", "version of caipdf that built the file"),
+    ("weasyprintVersion", "Text", "version of WeasyPrint that laid it out"),
+]
+
+
+def source_files(issue: Issue) -> list[tuple[str, Path]]:
+    """(name inside the PDF, file) for the issue file and each image it uses."""
+    files = [(issue.source.name, issue.source)]
+    for figure in issue.figures:
+        if figure.available:
+            files.append((Path(figure.path).as_posix(), figure.file))
+    return files
+
+
+def build_info(issue: Issue) -> dict:
+    import hashlib
+
+    return {
+        "source": issue.source.name,
+        "source_sha256": hashlib.sha256(issue.source.read_bytes()).hexdigest(),
+        "layouts_sha256": provenance.layouts_digest(),
+        "tools": provenance.tool_versions(),
+    }
+
+
+def attachments(issue: Issue, info: dict) -> list[weasyprint.Attachment]:
+    when = _issue_datetime(issue)
+    found = [weasyprint.Attachment(string=path.read_bytes(), name=name, relationship="Source",
+                                   description="source of this volume", created=when, modified=when)
+             for name, path in source_files(issue)]
+    found.append(weasyprint.Attachment(
+        string=json.dumps(info, indent=2, sort_keys=True).encode(), name=BUILD_INFO,
+        relationship="Supplement", description="what this volume was built with",
+        created=when, modified=when))
+    return found
+
+
+def _issue_datetime(issue: Issue) -> datetime:
+    return datetime(issue.year, issue.month, 1, tzinfo=timezone.utc)
+
+
+def deduplicate_associated_files(pdf: pydyf.PDF) -> None:
+    """WeasyPrint 70 lists each attachment twice in the catalog's /AF; once is right."""
+    if "AF" in pdf.catalog:
+        unique = list(dict.fromkeys(pdf.catalog["AF"]))
+        pdf.catalog["AF"] = pydyf.Array(unique)
+
+
+def enrich_xmp(pdf: pydyf.PDF, issue: Issue, info: dict) -> None:
+    """Add titles in both languages, language, publisher, date and the caipdf fields."""
+    title_ja = f"{issue.series.title_ja} vol.{issue.volume}"
+    title_en = f"{issue.series.title} vol.{issue.volume}"
+    date = f"{issue.year:04d}-{issue.month:02d}"
+    values = {"volume": str(issue.volume), "issueDate": date,
+              "sourceSHA256": info["source_sha256"], "layoutsSHA256": info["layouts_sha256"],
+              "caipdfVersion": info["tools"]["caipdf"],
+              "weasyprintVersion": info["tools"]["weasyprint"]}
+    fields = "".join(f"<caipdf:{name}>{escape(values[name])}</caipdf:{name}>" for name, *_ in PROPERTIES)
+    properties = "".join(
+        '<rdf:li rdf:parseType="Resource">'
+        f"<pdfaProperty:name>{name}</pdfaProperty:name>"
+        f"<pdfaProperty:valueType>{kind}</pdfaProperty:valueType>"
+        "<pdfaProperty:category>external</pdfaProperty:category>"
+        f"<pdfaProperty:description>{escape(text)}</pdfaProperty:description></rdf:li>"
+        for name, kind, text in PROPERTIES)
+    description = (
+        '<rdf:Description rdf:about="" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+        'xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" '
+        'xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" '
+        'xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#" '
+        f'xmlns:caipdf="{NAMESPACE}">'
+        f"<dc:language><rdf:Bag><rdf:li>ja</rdf:li></rdf:Bag></dc:language>"
+        f"<dc:publisher><rdf:Bag><rdf:li>{escape(issue.colophon.publisher)}</rdf:li>"
+        f"<rdf:li>{escape(issue.colophon.producer)}</rdf:li></rdf:Bag></dc:publisher>"
+        f"<dc:date><rdf:Seq><rdf:li>{date}</rdf:li></rdf:Seq></dc:date>"
+        f"<dc:identifier>{escape(title_en)}</dc:identifier>"
+        f"<xmp:CreatorTool>caipdf {escape(info['tools']['caipdf'])} "
+        f"(WeasyPrint {escape(info['tools']['weasyprint'])})</xmp:CreatorTool>"
+        f"{fields}"
+        "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">"
+        "<pdfaSchema:schema>caipdf issue metadata</pdfaSchema:schema>"
+        f"<pdfaSchema:namespaceURI>{NAMESPACE}</pdfaSchema:namespaceURI>"
+        "<pdfaSchema:prefix>caipdf</pdfaSchema:prefix>"
+        f"<pdfaSchema:property><rdf:Seq>{properties}</rdf:Seq></pdfaSchema:property>"
+        "</rdf:li></rdf:Bag></pdfaExtension:schemas>"
+        "</rdf:Description>").encode()
+    titles = (f'<rdf:li xml:lang="ja">{escape(title_ja)}</rdf:li>'
+              f'<rdf:li xml:lang="en">{escape(title_en)}</rdf:li>').encode()
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
+            xmp = b"".join(chunk if isinstance(chunk, bytes) else str(chunk).encode()
+                           for chunk in obj.stream)
+            # The title WeasyPrint wrote (x-default, from <title>) gains its two languages.
+            xmp = re.sub(rb"(<dc:title><rdf:Alt>.*?</rdf:li>)", lambda m: m[1] + titles, xmp, count=1)
+            xmp = xmp.replace(b"</rdf:RDF>", description + b"</rdf:RDF>", 1)
+            obj.stream = [xmp]
