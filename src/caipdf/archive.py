@@ -85,6 +85,8 @@ def build_archive(issues_dir: Path, archive_dir: Path, jobs: int | None = None,
     total = len(to_build)
     jobs = max(1, min(jobs or os.cpu_count() or 1, total or 1))
     if to_build:
+        import caipdf.commands.build  # noqa: F401  (import WeasyPrint once; the workers fork with it)
+
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
             futures = {pool.submit(build_volume, issue_file, archive_dir): issue_file
                        for issue_file in to_build}
