@@ -5,31 +5,34 @@ spacing rules. This module patches three places of WeasyPrint, for text whose
 computed style asks for it (the custom property `--caipdf-typesetting:
 jlreq`, inherited like any custom property):
 
-1. `text.line_break.Layout.set_text` while lines are broken: every Pango
-   layout of such text gets letter-spacing attributes that give each mark
-   its compressed width and each kana/kanji–Latin boundary its quarter em,
-   so Pango breaks lines with the widths they will have, and
-   `allow-breaks: false` attributes over the places JLREQ forbids a break
-   that Pango allows (see `jlreq.no_break_before`).
+1. `text.line_break.Layout.set_text` while lines are broken: the Pango
+   layout of such text gets letter-spacing attributes that give each
+   compressed mark and each kana/kanji–Latin boundary (about) the width it
+   will have, so Pango breaks lines with those widths, and `allow-breaks:
+   false` attributes where JLREQ forbids a break that Pango would make
+   (`jlreq.no_break_before`, less what Pango forbids already).
 2. `layout.inline.text_align`, once per laid-out line: it works out the
    line's exact spacing from the characters' natural advances — compression
    and 和欧間 across all the line's text boxes, and, for a justified
    non-final line, the slack shared equally by the line's justification
-   opportunities (`jlreq.expandable`) — then sets the widths and positions
-   of the line's boxes and leaves the spacing of each text box (a *plan*) on
-   its Pango layout object.
+   opportunities (`jlreq.opportunities`) — then sets the widths and
+   positions of the line's boxes, and leaves the spacing of each text box
+   (a `_Plan`) on a copy of its Pango layout object. Plans are kept per
+   line for the document's layout: column balancing lays the same lines out
+   many times.
 3. `text.line_break.Layout.set_text` again when the text is drawn
    (`justify=True`, called by `Layout.reactivate`): the plan is applied to
    the glyph geometry of the freshly shaped line, adding each gap's space to
-   the width of the glyph before it. The PDF writer
-   (`draw.text.draw_first_line`) emits glyph widths as they are.
+   the width of the glyph before it, rounded so that the PDF writer
+   (`draw.text.draw_first_line`, which emits whole thousandths of an em)
+   draws every glyph within half a thousandth of an em of its place.
 
 Nothing is inserted into the text, so no glyph can go missing and copied
-text stays the text.
+text stays the text. docs/typesetting.md explains the design.
 
 WeasyPrint's internals change between releases: `install` refuses any
-version but `PINNED_VERSION`, and any source of the functions this module
-patches or relies on that differs from the one it was written against
+version but `PINNED_VERSION` and any change to the functions it replaces;
+tests/test_typesetting.py also checks every function it relies on
 (`FINGERPRINTS`). Upgrading WeasyPrint means reading those functions again,
 then updating both.
 """
@@ -65,7 +68,9 @@ FINGERPRINTS = {
     # truncated TJ adjustments; get_next_linebox calls text_align once per
     # new line after removing trailing spaces; split_text_box gives each line
     # its own text box whose text is its layout's text; first_line_metrics
-    # and split_first_line call set_text on the text they measure.
+    # and split_first_line call set_text on the text they measure;
+    # get_pango_font_key gives the font size draw_first_line scales with;
+    # get_log_attrs tells where Pango itself allows a line break.
     "text.line_break.Layout.reactivate":
         "0b89ee097104b71376c179f48a98858708b07169dc0212c393263a1a831607c9",
     "text.line_break.Layout.deactivate":
@@ -84,6 +89,10 @@ FINGERPRINTS = {
         "8c564329599ef23fac6cc8c403768e9e51638226d87a8b2de69c49c9c5f408c8",
     "layout.inline.remove_last_whitespace":
         "53f0c79c9fbbda500488edce48d95e80a43243d63824606aab2b0f77916e8601",
+    "text.fonts.get_pango_font_key":
+        "74cbeff1fac3860c10cb92317efc5f286578eac065518f168e9a69478c08c9b3",
+    "text.line_break.get_log_attrs":
+        "65c1a1c4fa75ee95975fa01db9055b519bfcc205d3f70a3c4e81a906b8fbb429",
     "layout.inline.add_word_spacing":
         "879516e71f1b80fa1833aee877e1a34c851248c5fd871d6c855c58f07358d418",
 }
@@ -291,6 +300,8 @@ def _break_attributes(style, text, base=None):
         key = (text, font_size)
         if key in cache:
             return cache[key]
+        if len(cache) > 50_000:
+            cache.clear()  # a font configuration reused for many documents
     spacing = jlreq.spacing(text)
     lang = style["lang"]
     no_break = [index for index in jlreq.no_break_before(text)
@@ -392,10 +403,11 @@ def _apply_plan(layout, plan: _Plan) -> None:
         clusters = ffi.unpack(glyphs.log_clusters, count)
         infos = glyphs.glyphs
         font = glyph_item.item.analysis.font
-        font_key = int(ffi.cast("uintptr_t", font))
-        scale = fonts.get(font_key)
-        if scale is None:
-            scale = fonts[font_key] = _thousandths_per_unit(font)
+        # Keyed like WeasyPrint's own font cache (a Pango font's address
+        # may be reused by another font): face description and size.
+        font_hash, _, font_size = get_pango_font_key(font)
+        font_key = (font_hash, font_size)
+        scale = 1000 * FROM_UNITS / font_size if font_size else None
         floor, ceil = math.floor, math.ceil
         for i in range(count):
             info = infos[i]
@@ -413,6 +425,8 @@ def _apply_plan(layout, plan: _Plan) -> None:
                 delta = after.get(offset + cluster, 0)
                 for byte in range(offset + cluster + 1, offset + glyph_item.item.length):
                     delta += after.get(byte, 0)
+            if not delta:
+                continue  # drawn as WeasyPrint draws it, within half a thousandth
             glyph = info.glyph
             if scale is None or geometry.x_offset or glyph & 0xF0000000:
                 geometry.width += delta  # empty, unknown or shifted glyph: leave exact
@@ -431,12 +445,6 @@ def _apply_plan(layout, plan: _Plan) -> None:
             error += drawn - exact
 
 
-def _thousandths_per_unit(font):
-    """How draw_first_line converts a Pango width to thousandths of an em."""
-    _, _, font_size = get_pango_font_key(font)
-    return 1000 * FROM_UNITS / font_size if font_size else None
-
-
 def _logical_width(fonts, font, font_key, glyph, scale) -> int:
     """The glyph's width in the PDF font, as draw_first_line rounds it."""
     key = (font_key, glyph)
@@ -450,16 +458,17 @@ def _logical_width(fonts, font, font_key, glyph, scale) -> int:
 
 # --- 2: lines -----------------------------------------------------------------
 
-def _natural_advances(box) -> list[float]:
+def _natural_advances(box, caches: dict) -> list[float]:
     """The advance of each character of a text box as Pango shapes it
-    without any caipdf spacing, in CSS pixels (cached per style and text)."""
+    without any caipdf spacing, in CSS pixels (cached per style and text in
+    `caches`, which live as long as one document's layout)."""
     style, text = box.style, box.text
-    cache = style.font_config.__dict__.setdefault("_caipdf_advances", {})
+    cache = caches.setdefault("advances", {})
     key = (id(style), text)
     cached = cache.get(key)
     if cached is not None and cached[0] is style:
         return cached[1]
-    layouts = style.font_config.__dict__.setdefault("_caipdf_natural_layouts", {})
+    layouts = caches.setdefault("layouts", {})
     layout = layouts.get(id(style))
     if layout is None or layout[0] is not style:
         layout = layouts[id(style)] = (style, Layout(style))
@@ -544,7 +553,7 @@ def line_gaps(text: str, advance, ems: list[float], slack: float | None) -> dict
     return gaps
 
 
-def _line_plan(entries: list, slack_before_text: float | None):
+def _line_plan(entries: list, slack_before_text: float | None, caches: dict):
     """Width and spacing (`_Plan.after`) of each jlreq text box of a line.
 
     `slack_before_text`: for a justified line, the available width minus
@@ -564,7 +573,7 @@ def _line_plan(entries: list, slack_before_text: float | None):
             # Broken without any letter spacing: WeasyPrint measured it as is.
             width, advances = entry.width, None
         else:
-            advances = _natural_advances(entry)
+            advances = _natural_advances(entry, caches)
             width = sum(advances)
         parts.append(text)
         ems.extend([style["font_size"]] * len(text))
@@ -576,7 +585,7 @@ def _line_plan(entries: list, slack_before_text: float | None):
         for span in spans:
             if span[1] <= index < span[2]:
                 if span[4] is None:
-                    span[4] = _natural_advances(span[0])
+                    span[4] = _natural_advances(span[0], caches)
                 return span[4][index - span[1]]
         return 0.0
 
@@ -614,14 +623,17 @@ def _text_align(context, line, available_width, last):
         slack_before_text = available_width - (line.width - sum(box.width for box in texts))
 
     # Column balancing lays the same lines out again and again: the plan of
-    # a line is kept per font configuration, keyed by its texts and styles
-    # (which stay the same objects from one layout pass to the next).
-    memo = line.style.font_config.__dict__.setdefault("_caipdf_lines", {})
+    # a line is kept for the document's layout (on its layout context),
+    # keyed by its texts and styles (the same objects from one layout pass
+    # to the next; the memo keeps them alive, so their ids stay theirs).
+    caches = context.__dict__.setdefault("_caipdf_typesetting", {})
+    memo = caches.setdefault("lines", {})
     key = (tuple(None if entry is None else (id(entry.style), entry.text) for entry in entries),
            None if slack_before_text is None else round(slack_before_text, 6))
     cached = memo.get(key)
     if cached is None:
-        cached = memo[key] = ([box.style for box in texts], _line_plan(entries, slack_before_text))
+        cached = memo[key] = ([box.style for box in texts],
+                              _line_plan(entries, slack_before_text, caches))
     widths: dict[int, float] = {}
     for box, (width, after) in zip(texts, cached[1]):
         widths[id(box)] = width

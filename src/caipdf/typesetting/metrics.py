@@ -248,9 +248,17 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 # --- reading the PDF ----------------------------------------------------------
 
+def _trim_origin(page) -> tuple[float, float]:
+    """The lower left corner of the trimmed page (a print PDF's media box
+    reaches into the bleed): every position is measured from it."""
+    left, bottom, _, _ = page.get_trimbox()
+    return left, bottom
+
+
 def _glyphs(page) -> list[Glyph]:
     import pypdfium2.raw as raw
 
+    trim_x, trim_y = _trim_origin(page)
     textpage = page.get_textpage()
     out = []
     name = ctypes.create_string_buffer(256)
@@ -272,19 +280,21 @@ def _glyphs(page) -> list[Glyph]:
         length = raw.FPDFText_GetFontInfo(textpage, index, name, len(name), flags)
         font = name.value.decode("latin-1") if length else ""
         font = fonts.setdefault(font, font.split("+", 1)[-1])
-        out.append(Glyph(chr(code), x.value, max(box.right, x.value), y.value, round(size, 2), font))
+        out.append(Glyph(chr(code), x.value - trim_x, max(box.right, x.value) - trim_x,
+                         y.value - trim_y, round(size, 2), font))
     textpage.close()
     return out
 
 
 def _spanning_ranges(page) -> list[tuple[float, float]]:
     """Vertical ranges (bottom, top) of whatever crosses the column gap."""
-    low, high = COLUMNS[0][1] + 1, COLUMNS[1][0] - 1
+    trim_x, trim_y = _trim_origin(page)
+    low, high = COLUMNS[0][1] + 1 + trim_x, COLUMNS[1][0] - 1 + trim_x
     ranges = []
     for obj in page.get_objects(max_depth=4):
         left, bottom, right, top = obj.get_bounds()
         if left < high and right > low and top - bottom < 800:
-            ranges.append((bottom, top))
+            ranges.append((bottom - trim_y, top - trim_y))
     return ranges
 
 
