@@ -19,7 +19,6 @@ from caipdf.render.pdf import render, write_pdf
 
 FONTS_CSS = (paths.LAYOUTS / "fonts.css").as_uri()
 SIZE = 9.0  # pt, the body size: 1 em in the tests' paragraphs
-PX = 0.75   # pt per CSS px
 LEFT = 20.0  # pt, the page margin of the test pages
 
 

@@ -36,9 +36,10 @@ The figures (targets of issue 3, "Japanese typesetting to JLREQ"):
 - kinsoku: lines inside a paragraph starting with a character JLREQ forbids
   at a line start, non-final lines ending with one forbidden at a line end,
   or a break inside ——, …… or a number (0);
-- page plan: every contents entry on page 1 names the page where its link
-  target (the article) is; with `expected`, each article starts on its
-  declared page.
+- page plan: every page number of the contents list (page 1, in order) is
+  a page where an article's anchor (a named destination) is; with
+  `expected` (article id → declared page), each article's anchor is on its
+  declared page and the contents list names exactly those pages.
 """
 
 from __future__ import annotations
