@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 from caipdf import pipeline
@@ -21,11 +22,26 @@ def run(args: argparse.Namespace) -> int:
     laid_out = pipeline.lay_out(issue)
     for line in report_lines(laid_out):
         print(line)
+    for line in typesetting_lines(issue, laid_out):
+        print(line)
     for warning in laid_out.warnings:
         print(warning, file=sys.stderr)
     if laid_out.plan_problems:
         raise CaipdfError(laid_out.plan_problems)
     return 0
+
+
+def typesetting_lines(issue, laid_out: pipeline.LaidOutIssue) -> list[str]:
+    """The JLREQ figures, measured from the glyph positions of the laid-out PDF."""
+    from caipdf.render.pdf import write_pdf
+    from caipdf.typesetting.metrics import measure
+
+    with tempfile.TemporaryDirectory(prefix="caipdf-check-") as folder:
+        pdf = Path(folder) / "check.pdf"
+        pdf.write_bytes(write_pdf(laid_out.rendering))
+        report = measure(pdf, expected={article.id: article.page for article in issue.articles})
+    return ["typesetting (JLREQ), measured from the glyph positions:",
+            *(f"  {line}" for line in report.lines())]
 
 
 def report_lines(laid_out: pipeline.LaidOutIssue) -> list[str]:
