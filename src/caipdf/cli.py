@@ -22,6 +22,8 @@ COMMANDS = {
     "check": ("check", "validate and lay out an issue and report, without writing a PDF"),
     "preflight": ("preflight", "check a PDF for print: boxes, fonts, colours, images, ink"),
     "schema": ("schema", "print the JSON Schema of issue files (for editors' YAML support)"),
+    "watch": ("watch", "build an issue, then again after every save of it, its images "
+                       "or the layouts"),
 }
 
 # Commands that render run in a child process, so that a crash in the C

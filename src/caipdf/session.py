@@ -1,0 +1,158 @@
+"""A warm build session: one issue built again and again in one process.
+
+`caipdf watch` keeps a Session and calls `build()` after every save. A
+build gives the same PDF as `caipdf build`; what makes it fast is what the
+session keeps from one build to the next, each kept only while what it was
+made from is unchanged:
+
+| kept                                      | dropped when this changes          |
+|-------------------------------------------|------------------------------------|
+| imports (WeasyPrint and its C libraries)  | — (the process stays)              |
+| WeasyPrint's FontConfiguration, so the    | anything in layouts/, fonts/ or    |
+| @font-face files are read once            | color/                             |
+| the checked issue model                   | the issue file, its images and the |
+|                                           | folders above                      |
+| the pages of each segment (the cover and  | the folders above, the images; its |
+| each article, caipdf.segments)            | own HTML or the pages it refers to |
+
+Files are compared by modification time, size and inode (`stamp`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from caipdf import pageplan, paths, pipeline, provenance
+from caipdf.atomic import write_atomically
+from caipdf.errors import CaipdfError, Problem
+from caipdf.pdf import archival
+from caipdf.profiles import DEFAULT, PROFILES, Profile
+from caipdf.render.html import render_html
+from caipdf.render.pdf import FontConfiguration, write_pdf
+from caipdf.segments import LayoutReport, SegmentedLayout
+from caipdf.structure.model import Issue
+
+Stamp = tuple[int, int, int] | None  # (mtime_ns, size, inode), None for a missing file
+# Where the presentation comes from: what the renderer may read besides the
+# issue's folder (caipdf.render.pdf) and what provenance digests.
+LOOK_FOLDERS = (paths.LAYOUTS, paths.FONTS, paths.COLOR)
+
+
+def stamp(path: Path) -> Stamp:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size, status.st_ino
+
+
+def files_below(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
+@dataclass
+class Built:
+    output: Path
+    pages: int
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+    layout: LayoutReport = field(default_factory=LayoutReport)
+
+
+class Session:
+    def __init__(self, issue_file: Path, output: Path, draft: bool = False,
+                 profile: Profile = PROFILES[DEFAULT]):
+        self.issue_file = Path(issue_file)
+        self.output = Path(output)
+        self.draft = draft
+        self.profile = profile
+        self._images: list[Path] = []  # the figures' files, of the last issue read
+        self._font_config = None
+        self._layout: SegmentedLayout | None = None
+        self._looks: dict | None = None  # stamps of layouts/ and fonts/
+        self._pictures: dict | None = None  # stamps of the images
+        self._issue: tuple | None = None  # (what it was read from, the model)
+
+    def inputs(self) -> list[Path]:
+        """Every file whose change calls for a new build."""
+        return [self.issue_file] + self._images + self._look_files()
+
+    def build(self) -> Built:
+        """Build the PDF; on any failure the previous PDF is left as it was."""
+        started = time.perf_counter()
+        self._drop_what_changed()
+        issue = self._read()
+        laid_out = self._lay_out(issue)
+        if laid_out.plan_problems and not self.draft:
+            raise CaipdfError(laid_out.plan_problems)
+        warnings = laid_out.warnings + [str(problem).replace("error:", "warning (draft):", 1)
+                                        for problem in laid_out.plan_problems]
+        write_atomically(self.output, self._pdf(issue, laid_out))
+        return Built(self.output, laid_out.pages, time.perf_counter() - started, warnings,
+                     self._layout.report)
+
+    def _drop_what_changed(self) -> None:
+        looks = {path: stamp(path) for path in self._look_files()}
+        if looks != self._looks:
+            self._font_config = FontConfiguration()
+            self._layout = None
+            self._issue = None  # the glyph check reads the fonts
+            self._looks = looks
+        pictures = {path: stamp(path) for path in self._images}
+        if pictures != self._pictures:
+            self._layout = None
+            self._issue = None  # a figure's image may have appeared or gone
+            self._pictures = pictures
+
+    def _read(self) -> Issue:
+        try:
+            source = self.issue_file.read_bytes()
+        except OSError as error:
+            raise CaipdfError(Problem(None, f"cannot read {self.issue_file}: {error.strerror}",
+                                      "check the file's name; watching goes on")) from None
+        if self._issue and self._issue[0] == source:
+            return self._issue[1]
+        self._issue = None
+        issue = pipeline.read(self.issue_file)
+        images = [figure.file for figure in issue.figures]
+        if images != self._images:  # new files' pages are new: nothing to drop
+            self._images = images
+            self._pictures = {path: stamp(path) for path in images}
+        self._issue = source, issue
+        return issue
+
+    @staticmethod
+    def _look_files() -> list[Path]:
+        return [path for folder in LOOK_FOLDERS for path in files_below(folder)]
+
+    def _pdf(self, issue: Issue, laid_out: pipeline.LaidOutIssue) -> bytes:
+        """The PDF, written as caipdf.commands.build.build writes it (the tests
+        check that the two give the same bytes)."""
+        profile = self.profile
+        digest = provenance.build_digest(self.issue_file, profile.name)
+        options, info = {}, None
+        if profile.archival:
+            info = archival.build_info(issue)
+            options["attachments"] = archival.attachments(issue, info)
+        return write_pdf(laid_out.rendering, pdf_variant=profile.pdf_variant,
+                         finisher=profile.finisher(digest, issue, info), **options)
+
+    def _lay_out(self, issue: Issue) -> pipeline.LaidOutIssue:
+        """As pipeline.lay_out, with the pages of unchanged segments reused."""
+        base = issue.source.resolve().parent
+        if self._layout is None or self._layout.base != base:
+            self._layout = SegmentedLayout(base, self._font_config)
+        warnings = [f"{figure.location}: warning: image '{figure.path}' is missing; "
+                    "a placeholder frame is drawn in its place"
+                    for figure in issue.figures if not figure.available]
+        html = render_html(issue, self.profile, draft=self.draft)
+        rendering = self._layout.render(html)
+        if rendering.errors:
+            raise CaipdfError([Problem(None, f"WeasyPrint: {message}",
+                                       "check the file it names; layouts and fonts come from "
+                                       "the repository")
+                               for message in rendering.errors])
+        warnings += [f"warning: WeasyPrint: {message}" for message in rendering.warnings]
+        return pipeline.LaidOutIssue(issue, rendering, pageplan.check(issue, rendering), warnings)
