@@ -24,6 +24,8 @@ COMMANDS = {
     "schema": ("schema", "print the JSON Schema of issue files (for editors' YAML support)"),
     "watch": ("watch", "build an issue, then again after every save of it, its images "
                        "or the layouts"),
+    "preview": ("preview", "a PNG of each page of a PDF and a contact sheet of its spreads"),
+    "diff": ("diff", "which pages differ between two PDFs, with the changes highlighted"),
 }
 
 # Commands that render run in a child process, so that a crash in the C
