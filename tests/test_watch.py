@@ -164,7 +164,7 @@ def test_a_contents_entry_lays_out_the_cover_and_its_article(issue):
 DOCUMENT = """<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8">
 <link rel="stylesheet" href="{fonts}">
 <style>
-@page {{ size: A6; margin: 10mm; @bottom-center {{ content: counter(page) }} }}
+@page {{ size: A6; margin: 10mm; @bottom-center {{ content: {folio} }} }}
 html {{ font-family: "CAI Latin Mincho", "CAI Mincho"; }}
 article {{ break-before: page; {reset} }}
 .figure::before {{ counter-increment: figure; content: "図" counter(figure) " "; }}
@@ -172,17 +172,22 @@ article {{ break-before: page; {reset} }}
 <section id="cover"><p>表紙 <a href="#b"></a></p></section>
 <article id="a"><p class="figure">{first}</p></article>
 <article id="b"><p class="figure">二つ目の記事</p></article>
+<article id="c"><p class="figure">三つ目の記事</p></article>
 </body></html>"""
 
 
-def small_document(first: str, reset: str) -> str:
-    return DOCUMENT.format(fonts=(paths.LAYOUTS / "fonts.css").as_uri(), first=first, reset=reset)
+def small_document(first: str, reset: str, folio: str = "counter(page)") -> str:
+    return DOCUMENT.format(fonts=(paths.LAYOUTS / "fonts.css").as_uri(), first=first,
+                           reset=reset, folio=folio)
 
 
-def test_articles_that_own_their_pages_are_laid_out_alone(tmp_path):
+@pytest.mark.parametrize("folio", ["counter(page)", 'counter(page) " / " counter(pages)'])
+def test_articles_that_own_their_pages_are_laid_out_alone(tmp_path, folio):
     layout = SegmentedLayout(tmp_path, FontConfiguration())
-    layout.render(small_document("一つ目の記事", reset="counter-reset: figure;"))
-    edited = small_document("一つ目の記事を直した", reset="counter-reset: figure;")
+    layout.render(small_document("一つ目の記事", "counter-reset: figure;", folio))
+    # With the page total shown, the stand-ins of all the pages after the article stay.
+    assert layout.all_pages == ("pages" in folio)
+    edited = small_document("一つ目の記事を直した", "counter-reset: figure;", folio)
     rendering = layout.render(edited)
 
     assert not layout.report.whole and layout.report.laid_out == ["a"]

@@ -8,14 +8,16 @@ the segments whose pages may have changed.
 
 How one segment is laid out on its own
 --------------------------------------
-Its *stand-in document* is the issue's HTML with every other segment
-replaced by a stand-in: that segment's own start and end tags (so page
-breaks and page names are the same) around one empty 1px block per page it
-fills, holding the anchors (ids) that the laid-out segment refers to, on the
-page where they are. The segment so starts on the same page number and side,
-its references (`→p.10`, the contents numbers) resolve to the same pages and
-the document has the same number of pages. WeasyPrint lays that document
-out, and the segment's pages are kept.
+Its *stand-in document* is the issue's HTML with the other segments
+replaced by stand-ins: a segment's own start and end tags (so page breaks
+and page names are the same) around one empty 1px block per page it fills,
+holding the anchors (ids) that the laid-out segment refers to, on the page
+where they are. The segment so starts on the same page number and side, and
+its references (`→p.10`, the contents numbers) resolve to the same pages.
+After the segment come the next one's stand-in (where its last page breaks)
+and those it refers to; all of them if the page total (counter(pages)) is
+shown anywhere. WeasyPrint lays that document out, and the segment's pages
+are kept.
 
 The stand-in document is also the cache key: a segment's pages are reused as
 long as the document it would be laid out in is the same text. Where other
@@ -175,12 +177,29 @@ def stand_in(segment: Segment, footprint: Footprint, wanted: frozenset[str]) -> 
     return segment.stand_in_tag + "".join(pages) + segment.end_tag
 
 
-def stand_in_document(split: SplitHtml, segment: Segment, footprints: dict[str, Footprint]) -> str:
-    """The HTML in which `segment` is laid out alone: every other segment stands in."""
+def in_stand_in_document(split: SplitHtml, segment: Segment, footprints: dict[str, Footprint],
+                         all_pages: bool = False) -> list[Segment]:
+    """The segments of `segment`'s stand-in document: all before it, and after
+    it the next one (where its last page breaks) and any it refers to; all
+    of them if the page total is used (`all_pages`)."""
+    segments = split.segments
+    index = segments.index(segment)
+    last = len(segments) - 1 if all_pages else max(
+        [index + 1] + [number for number, other in enumerate(segments[index + 1:], index + 1)
+                       if any(anchor in segment.references
+                              for anchors in footprints[other.id] for anchor in anchors)])
+    return segments[:last + 1]
+
+
+def stand_in_document(split: SplitHtml, segment: Segment, footprints: dict[str, Footprint],
+                      all_pages: bool = False) -> str:
+    """The HTML in which `segment` is laid out alone: the others stand in."""
+    kept = {other.id for other in in_stand_in_document(split, segment, footprints, all_pages)}
     return "".join(
         part if isinstance(part, str)
         else part.source if part.id == segment.id
-        else stand_in(part, footprints[part.id], segment.references)
+        else stand_in(part, footprints[part.id], segment.references) if part.id in kept
+        else ""
         for part in split.parts)
 
 
@@ -211,6 +230,7 @@ class SegmentedLayout:
         self.base = base
         self.font_config = font_config
         self.independent = True  # False once a layout showed segments depend on each other
+        self.all_pages = False  # True when the page total (counter(pages)) is used
         self.report = LayoutReport()
         self._cache: dict[str, LaidOutSegment] = {}  # stand-in document → its layout
         self._footprints: dict[str, Footprint] = {}  # of the last layout
@@ -225,8 +245,7 @@ class SegmentedLayout:
         if not self._footprints or any(s.id not in self._footprints for s in segments):
             return self._render_whole(html, split, "first layout")
         footprints = dict(self._footprints)
-        misses = [s for s in segments
-                  if stand_in_document(split, s, footprints) not in self._cache]
+        misses = [s for s in segments if self._document(split, s, footprints) not in self._cache]
         if len(misses) > len(segments) // 2:
             return self._render_whole(html, split, f"{len(misses)} segments changed")
 
@@ -234,7 +253,7 @@ class SegmentedLayout:
         for _ in range(MAX_PASSES):
             used: dict[str, tuple[str, LaidOutSegment]] = {}
             for segment in segments:
-                document = stand_in_document(split, segment, footprints)
+                document = self._document(split, segment, footprints)
                 laid_out = self._cache.get(document)
                 if laid_out is None:
                     laid_out, problem = self._render_segment(document, split, segment, footprints)
@@ -248,7 +267,7 @@ class SegmentedLayout:
                 used[segment.id] = document, laid_out
                 footprints[segment.id] = laid_out.footprint
             # Each segment was laid out among the others as they are now?
-            if all(stand_in_document(split, s, footprints) == used[s.id][0] for s in segments):
+            if all(self._document(split, s, footprints) == used[s.id][0] for s in segments):
                 break
         else:
             return self._render_whole(html, split, "page counts did not settle")
@@ -263,6 +282,9 @@ class SegmentedLayout:
                               list(dict.fromkeys(w for l in layouts for w in l.warnings)))
         rendering.html = html
         return rendering
+
+    def _document(self, split: SplitHtml, segment: Segment, footprints) -> str:
+        return stand_in_document(split, segment, footprints, self.all_pages)
 
     # -- the two ways of laying out
 
@@ -289,12 +311,13 @@ class SegmentedLayout:
                 self.independent = False
                 self.report.reason = f"{reason}; segments not independent: {problem}"
                 return rendering
+        self.all_pages = _uses_page_total(pages)
         anchors = _new_anchors(pages)
         footprints = {id_: tuple(anchors[first:end]) for id_, (first, end) in ranges.items()}
         shell = rendering.document.copy([])
         for segment in segments:
             first, end = ranges[segment.id]
-            document = stand_in_document(split, segment, footprints)
+            document = self._document(split, segment, footprints)
             self._cache[document] = LaidOutSegment(pages[first:end], footprints[segment.id],
                                                    [], shell)
         self._footprints = footprints
@@ -322,7 +345,7 @@ class SegmentedLayout:
             return None, f"segment '{segment.id}' did not start on its page alone"
         # The stand-ins must be exactly where they were, with the anchors wanted.
         expected: list[set[str]] = []
-        for other in segments:
+        for other in in_stand_in_document(split, segment, footprints, self.all_pages):
             if other.id == segment.id:
                 expected += [None] * (end - first)
                 continue
@@ -431,6 +454,17 @@ def _dependence(pages, segment_id: str, owners: dict) -> str | None:
                     used.add(value[0])
     outside = used - root_resets - CONTAINED_COUNTERS
     return f"counters {sorted(outside)} run across segments" if outside else None
+
+
+def _uses_page_total(pages) -> bool:
+    """Whether any content shows the page total, counter(pages)."""
+    for box in _boxes(pages):
+        content = box.style["content"]
+        if isinstance(content, tuple) and any(
+                kind in ("counter()", "counters()") and value[0] == "pages"
+                for kind, value in content):
+            return True
+    return False
 
 
 def _counter_list(value) -> list:

@@ -1,7 +1,7 @@
 """`caipdf watch`: build an issue, then build it again after every save.
 
 Watched: the issue file, its images, and everything in layouts/, fonts/ and
-color/, by looking at their modification times a few dozen times a second (no
+color/, by looking at their modification times some 60 times a second (no
 dependency, no system service). One line per build on stdout; errors and
 new warnings on stderr. A failed build leaves the last good PDF in place
 (the write is atomic) and watching goes on. The builds share one warm
@@ -23,8 +23,8 @@ from caipdf.errors import CaipdfError, Problem
 from caipdf.profiles import DEFAULT, PROFILES
 from caipdf.session import Built, Session, stamp
 
-INTERVAL = 0.025  # seconds between two looks at the files
-SETTLE = 0.01  # a change is built once the files look the same twice this far apart
+INTERVAL = 0.015  # seconds between two looks at the files (each look: ~30 stat calls)
+SETTLE = 0.005  # a change is built once the files look the same twice this far apart
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
