@@ -2,7 +2,7 @@
 
 Each file's first line says `# expect: <part of the message>`, and the line
 holding the mistake ends in `# mistake`: `caipdf check` must fail with
-exit status 1, that message, and that line number.
+exit status 1, that message, that line number, and a hint how to fix it.
 """
 
 import re
@@ -34,5 +34,6 @@ def test_check_reports_the_mistake_and_its_line(path, capfd):
     assert status == 1, err
     assert "Traceback" not in err
     assert expected in err
+    assert "fix: " in err, "every error says how to fix it"
     located = [message for message in err.split("\n") if f"{path}:{line}:" in message]
     assert located, f"no error at line {line}:\n{err}"

@@ -36,20 +36,13 @@ def sha256(path: Path) -> str:
 
 
 def inputs_digest(issue_file: Path) -> str:
-    """Everything a volume's PDF depends on, in one digest (cheap: no layout)."""
-    from caipdf.pdf.archival import source_files
+    """What the volume's PDF depends on (cheap: reads, no layout)."""
     from caipdf.structure.loader import load_issue
 
-    digest = hashlib.sha256()
     try:
-        files = source_files(load_issue(issue_file))
+        return provenance.inputs_digest(load_issue(issue_file))
     except CaipdfError:
-        files = [(issue_file.name, issue_file)]  # a broken issue: its build will say why
-    for name, path in files:
-        digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    digest.update(provenance.layouts_digest().encode())
-    digest.update(json.dumps(provenance.tool_versions(), sort_keys=True).encode())
-    return digest.hexdigest()
+        return "unreadable"  # a broken issue is never up to date: its build will say why
 
 
 @dataclass
@@ -122,31 +115,35 @@ def _up_to_date(entry: dict, issue_file: Path, archive_dir: Path) -> bool:
 
 def build_volume(issue_file: Path, archive_dir: Path) -> dict:
     """Build one volume into the archive (in a worker process); its manifest entry."""
-    from caipdf.commands.build import build
-    from caipdf.pipeline import read
+    from caipdf import pipeline
+    from caipdf.atomic import write_atomically
     from caipdf.profiles import PROFILES
     from caipdf.structure.inline import plain_text
 
-    issue = read(issue_file)
+    profile = PROFILES["archive"]
+    issue = pipeline.read(issue_file)  # read once: laid out, attached and hashed alike
+    laid_out = pipeline.lay_out(issue, profile=profile)
+    if laid_out.plan_problems:
+        raise CaipdfError(laid_out.plan_problems)
     output = archive_dir / f"{issue_file.stem}.pdf"
-    result = build(issue_file, output, profile=PROFILES["archive"])
+    write_atomically(output, pipeline.pdf_bytes(laid_out, profile))
     thumbnail = archive_dir / THUMBNAILS / f"{issue_file.stem}.png"
     _write_thumbnail(output, thumbnail)
     return {
         "file": output.name,
         "sha256": sha256(output),
         "bytes": output.stat().st_size,
-        "pages": result.pages,
+        "pages": laid_out.pages,
         "volume": issue.volume,
         "title": f"{issue.series.title_ja} vol.{issue.volume}",
         "title_en": f"{issue.series.title} vol.{issue.volume}",
-        "date": f"{issue.year:04d}-{issue.month:02d}",
+        "date": issue.issued,
         "cover_line": plain_text(issue.cover_line),
         "contents": [{"page": article.page, "title": " ".join(plain_text(article.toc).split())}
                      for article in issue.articles],
         "source": issue_file.name,
-        "source_sha256": sha256(issue_file),
-        "inputs_sha256": inputs_digest(issue_file),
+        "source_sha256": hashlib.sha256(issue.source_bytes).hexdigest(),
+        "inputs_sha256": provenance.inputs_digest(issue),
         "layouts_sha256": provenance.layouts_digest(),
         "thumbnail": thumbnail.relative_to(archive_dir).as_posix(),
         "thumbnail_sha256": sha256(thumbnail),

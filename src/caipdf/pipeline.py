@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from caipdf import glyphs, pageplan
+from caipdf import glyphs, pageplan, provenance
 from caipdf.errors import CaipdfError, Problem
 from caipdf.profiles import DEFAULT, PROFILES, Profile
 from caipdf.render.html import render_html
-from caipdf.render.pdf import Rendering, render
+from caipdf.pdf import archival
+from caipdf.render.pdf import Rendering, render, write_pdf
 from caipdf.structure.loader import load_issue
 from caipdf.structure.model import Issue
 
@@ -37,6 +38,19 @@ def read(issue_file: Path) -> Issue:
     if problems:
         raise CaipdfError(problems)
     return issue
+
+
+def pdf_bytes(laid_out: LaidOutIssue, profile: Profile) -> bytes:
+    """The finished PDF of a laid-out issue: the profile's PDF variant, its
+    finishing (marks, identifiers, XMP) and, for the archive, the sources."""
+    issue = laid_out.issue
+    digest = provenance.build_digest(issue, profile.name)
+    options, info = {}, None
+    if profile.archival:
+        info = archival.build_info(issue)
+        options["attachments"] = archival.attachments(issue, info)
+    return write_pdf(laid_out.rendering, pdf_variant=profile.pdf_variant,
+                     finisher=profile.finisher(digest, issue, info), **options)
 
 
 def lay_out(issue: Issue, draft: bool = False, font_config=None,

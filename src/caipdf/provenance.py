@@ -36,9 +36,21 @@ def layouts_digest() -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def build_digest(issue_file: Path, profile_name: str) -> str:
-    digest = hashlib.sha256(Path(issue_file).read_bytes())
+def inputs_digest(issue) -> str:
+    """Everything a volume's PDF depends on but the profile: its issue file and
+    images, the layouts, fonts and colour profiles, and the tools' versions."""
+    from caipdf.pdf.archival import source_files
+
+    digest = hashlib.sha256()
+    for name, contents in source_files(issue):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(contents).digest())
     digest.update(layouts_digest().encode())
-    digest.update(profile_name.encode())
     digest.update(repr(sorted(tool_versions().items())).encode())
+    return digest.hexdigest()
+
+
+def build_digest(issue, profile_name: str) -> str:
+    """The digest a PDF's identifiers derive from: same inputs, same bytes."""
+    digest = hashlib.sha256(inputs_digest(issue).encode())
+    digest.update(profile_name.encode())
     return digest.hexdigest()

@@ -8,12 +8,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from caipdf import pipeline, provenance
+from caipdf import pipeline
 from caipdf.atomic import write_atomically
 from caipdf.errors import CaipdfError
-from caipdf.pdf import archival
 from caipdf.profiles import DEFAULT, PROFILES, Profile
-from caipdf.render.pdf import write_pdf
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,13 +65,5 @@ def build(issue_file: Path, output: Path, draft: bool = False,
         raise CaipdfError(laid_out.plan_problems)
     warnings = laid_out.warnings + [str(problem).replace("error:", "warning (draft):", 1)
                                     for problem in laid_out.plan_problems]
-    digest = provenance.build_digest(issue_file, profile.name)
-    options = {}
-    info = None
-    if profile.archival:
-        info = archival.build_info(issue)
-        options["attachments"] = archival.attachments(issue, info)
-    pdf = write_pdf(laid_out.rendering, pdf_variant=profile.pdf_variant,
-                    finisher=profile.finisher(digest, issue, info), **options)
-    write_atomically(output, pdf)
+    write_atomically(output, pipeline.pdf_bytes(laid_out, profile))
     return BuildResult(output, laid_out.pages, time.perf_counter() - started, warnings)

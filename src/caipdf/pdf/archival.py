@@ -11,9 +11,10 @@ namespace.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -35,21 +36,20 @@ PROPERTIES = [  # name, XMP value type, description
 ]
 
 
-def source_files(issue: Issue) -> list[tuple[str, Path]]:
-    """(name inside the PDF, file) for the issue file and each image it uses."""
-    files = [(issue.source.name, issue.source)]
+def source_files(issue: Issue) -> list[tuple[str, bytes]]:
+    """(name inside the PDF, contents) for the issue file, as it was read, and
+    each image it uses."""
+    files = [(issue.source.name, issue.source_bytes)]
     for figure in issue.figures:
         if figure.available:
-            files.append((Path(figure.path).as_posix(), figure.file))
+            files.append((Path(figure.path).as_posix(), figure.file.read_bytes()))
     return files
 
 
 def build_info(issue: Issue) -> dict:
-    import hashlib
-
     return {
         "source": issue.source.name,
-        "source_sha256": hashlib.sha256(issue.source.read_bytes()).hexdigest(),
+        "source_sha256": hashlib.sha256(issue.source_bytes).hexdigest(),
         "layouts_sha256": provenance.layouts_digest(),
         "tools": provenance.tool_versions(),
     }
@@ -57,9 +57,9 @@ def build_info(issue: Issue) -> dict:
 
 def attachments(issue: Issue, info: dict) -> list[weasyprint.Attachment]:
     when = _issue_datetime(issue)
-    found = [weasyprint.Attachment(string=path.read_bytes(), name=name, relationship="Source",
+    found = [weasyprint.Attachment(string=contents, name=name, relationship="Source",
                                    description="source of this volume", created=when, modified=when)
-             for name, path in source_files(issue)]
+             for name, contents in source_files(issue)]
     found.append(weasyprint.Attachment(
         string=json.dumps(info, indent=2, sort_keys=True).encode(), name=BUILD_INFO,
         relationship="Supplement", description="what this volume was built with",
@@ -68,7 +68,10 @@ def attachments(issue: Issue, info: dict) -> list[weasyprint.Attachment]:
 
 
 def _issue_datetime(issue: Issue) -> datetime:
-    return datetime(issue.year, issue.month, 1, tzinfo=timezone.utc)
+    """Midnight on the first of the issue's month in Japan, as UTC (WeasyPrint
+    writes attachment dates with a Z), the same instant as the PDF's dates."""
+    japan = timezone(timedelta(hours=9))
+    return datetime(issue.year, issue.month, 1, tzinfo=japan).astimezone(timezone.utc)
 
 
 def deduplicate_associated_files(pdf: pydyf.PDF) -> None:
@@ -82,7 +85,7 @@ def enrich_xmp(pdf: pydyf.PDF, issue: Issue, info: dict) -> None:
     """Add titles in both languages, language, publisher, date and the caipdf fields."""
     title_ja = f"{issue.series.title_ja} vol.{issue.volume}"
     title_en = f"{issue.series.title} vol.{issue.volume}"
-    date = f"{issue.year:04d}-{issue.month:02d}"
+    date = issue.issued
     values = {"volume": str(issue.volume), "issueDate": date,
               "sourceSHA256": info["source_sha256"], "layoutsSHA256": info["layouts_sha256"],
               "caipdfVersion": info["tools"]["caipdf"],

@@ -14,7 +14,7 @@ from caipdf.structure.model import (
     Article, BulletList, Cell, Colophon, Contact, Figure, Heading, InfoBox, Issue,
     KeyFigure, KeyFigures, Paragraph, Quote, Series, Table,
 )
-from caipdf.structure.source import Located, read_yaml
+from caipdf.structure.source import Located, read_bytes, read_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # An HTML tag or character reference; <https://…> autolinks are not tags.
@@ -25,7 +25,9 @@ def load_issue(path: Path) -> Issue:
     """Read and validate the issue file at `path`; raise CaipdfError listing every problem."""
     path = Path(path)
     reader = _Reader(path)
-    issue = reader.issue(read_yaml(path))
+    data = read_bytes(path)  # read once: what is laid out is what gets attached and hashed
+    issue = reader.issue(read_yaml(path, data))
+    issue.source_bytes = data
     if reader.problems:
         raise CaipdfError(reader.problems)
     return issue
@@ -92,16 +94,33 @@ class _Reader:
             return None
         for reference in _walk(nodes, (inline.FootnoteRef, inline.PageRef)):
             self.reference_locations[id(reference)] = node.location
+        for link in _walk(nodes, inline.Link):
+            self.check_url(link.url, node)
         return nodes
+
+    def check_url(self, url: str, node: Located) -> None:
+        """Links lead to the web or to e-mail; a relative or file: link would
+        point into the machine that built the PDF."""
+        if not re.match(r"^(https?://[^\s/]+|mailto:[^\s@]+@)", url):
+            self.error(node, f"the link '{url}' is not a web address or e-mail address",
+                       "write a full address starting with http://, https:// or mailto:")
+
+    def url(self, node: Located | None, what: str) -> str | None:
+        value = self.string(node, what)
+        if value is not None:
+            self.check_url(value, node)
+        return value
 
     def integer(self, node: Located | None, what: str, low: int, high: int) -> int | None:
         if node is None:
             return None
         if isinstance(node.value, bool) or not isinstance(node.value, int):
-            self.error(node, f"{what} must be a whole number, not {_describe(node.value)}")
+            self.error(node, f"{what} must be a whole number, not {_describe(node.value)}",
+                       f"write digits only, e.g. {what}: {max(low, 1)}")
             return None
         if not low <= node.value <= high:
-            self.error(node, f"{what} is {node.value}, outside {low}–{high}")
+            self.error(node, f"{what} is {node.value}, outside {low}–{high}",
+                       f"give a number from {low} to {high}")
             return None
         return node.value
 
@@ -158,8 +177,9 @@ class _Reader:
         for item in self.sequence(values.get("contacts"), "colophon.contacts"):
             contact = self.mapping(item, "a contact", *fields_of("contact"))
             if {"name", "address"} <= set(contact):
-                contacts.append(Contact(**{key: self.string(value, f"contact {key}")
-                                           for key, value in contact.items()}))
+                contacts.append(Contact(**{
+                    key: (self.url if key == "url" else self.string)(value, f"contact {key}")
+                    for key, value in contact.items()}))
         return Colophon(self.string(values.get("publisher"), "colophon.publisher"),
                         self.string(values.get("producer"), "colophon.producer"), contacts)
 
@@ -198,7 +218,7 @@ class _Reader:
         self.number_footnotes(blocks, footnotes, fields.get("footnotes"))
         return Article(
             id=article_id or "",
-            page=self.integer(fields.get("page"), "page", 1, 999) or 0,
+            page=self.integer(fields.get("page"), "page", 2, 999) or 0,  # page 1 is the cover
             last_page=0,
             toc=self.text(fields.get("toc"), "toc") or [],
             title=self.text(fields.get("title"), "title"),
@@ -214,8 +234,15 @@ class _Reader:
             self.error(node, "footnotes must be a mapping of names to texts",
                        "write 'name: text' lines and refer to them as [^name]")
             return {}
-        return {key: (self.text(value, f"footnote '{key}'") or [], value)
-                for key, value in node.value.items()}
+        notes = {}
+        for key, value in node.value.items():
+            text = self.text(value, f"footnote '{key}'") or []
+            if any(True for _ in _walk(text, inline.FootnoteRef)):
+                self.error(value, f"footnote '{key}' refers to a footnote itself",
+                           "a footnote cannot have footnotes: write the text out instead")
+                text = []
+            notes[key] = (text, value)
+        return notes
 
     def number_footnotes(self, blocks: list, footnotes: dict, node: Located | None) -> None:
         numbers: dict[str, int] = {}
@@ -251,11 +278,13 @@ class _Reader:
         if kind in ("p", "lead"):
             return Paragraph(self.text(body, kind) or [], kind=kind)
         if kind == "quote":
-            return Quote(self.text(body, kind) or [], span=self.span(fields.get("span")))
+            return Quote(self.text(body, kind) or [], span=self.span(fields.get("span")),
+                         location=body.location)
         if kind in ("h2", "h3"):
             heading_id = self.string(fields.get("id"), "id")
             if heading_id is not None and not ID_PATTERN.match(heading_id):
-                self.error(fields["id"], f"the id '{heading_id}' has characters other than a–z, 0–9 and '-'")
+                self.error(fields["id"], f"the id '{heading_id}' has characters other than a–z, 0–9 and '-'",
+                           "use lower-case letters, digits and hyphens")
             return Heading(self.text(body, kind) or [], level=int(kind[1]), id=heading_id,
                            label=self.string(fields.get("label"), "label"),
                            number=self.string(fields.get("number"), "number"),
@@ -299,7 +328,8 @@ class _Reader:
             return 2 / 3
         match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*", str(node.value))
         if not match or float(match[1]) == 0:
-            self.error(node, f"aspect must be width:height such as 3:2, not {node.value!r}")
+            self.error(node, f"aspect must be width:height such as 3:2, not {node.value!r}",
+                       'write it in quotes, e.g. aspect: "4:3"')
             return 2 / 3
         return float(match[2]) / float(match[1])
 
@@ -348,7 +378,7 @@ class _Reader:
         fields = self.mapping(node, "an infobox", *fields_of("infobox"))
         return InfoBox(self.text(fields.get("title"), "title") or [],
                        subtitle=self.text(fields.get("subtitle"), "subtitle"),
-                       url=self.string(fields.get("url"), "url"),
+                       url=self.url(fields.get("url"), "url"),
                        list_title=self.text(fields.get("list_title"), "list_title"),
                        items=[self.text(item, "a list item") or []
                               for item in self.sequence(fields.get("list"), "list")])
@@ -362,6 +392,11 @@ class _Reader:
             if issue_pages and article.page > issue_pages:
                 self.error(article.location, f"article '{article.id}' starts on page {article.page}, "
                            f"but the issue has {issue_pages} pages", "fix 'page' or 'pages'")
+            elif not following and issue_pages and article.page != issue_pages:
+                self.error(article.location,
+                           f"the last article, '{article.id}', starts on page {article.page}: it "
+                           f"must be the back page ({issue_pages}), which it shares with the colophon",
+                           f"end the issue with a one-page article on page {issue_pages}")
             elif following and following.page and following.page <= article.page:
                 self.error(following.location,
                            f"article '{following.id}' starts on page {following.page}, "
@@ -389,7 +424,7 @@ class _Reader:
             for quote in (block for block in article.blocks if isinstance(block, Quote)):
                 said = _squeeze(inline.plain_text(quote.content))
                 if said not in text:
-                    self.error(article.location, f"a quote in article '{article.id}' is not "
+                    self.error(quote.location, f"a quote in article '{article.id}' is not "
                                "text the article contains", "quote the article's own words")
 
 

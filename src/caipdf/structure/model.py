@@ -121,6 +121,7 @@ class InfoBox:
 class Quote:
     content: list
     span: str = "column"  # or "page"
+    location: Location | None = None
     kind: str = "quote"
 
 
@@ -166,6 +167,12 @@ class Issue:
     colophon: Colophon
     articles: list[Article]
     texts: list = field(default_factory=list, repr=False)  # (string, Location) as read
+    source_bytes: bytes = field(default=b"", repr=False)  # the issue file as it was read
+
+    @property
+    def issued(self) -> str:
+        """The month of publication as YYYY-MM."""
+        return f"{self.year:04d}-{self.month:02d}"
 
     @property
     def figures(self) -> list[Figure]:

@@ -29,13 +29,18 @@ class Located:
         return f"Located({self.value!r} @ {self.location})"
 
 
-def read_yaml(path: Path) -> Located:
-    """Load `path` safely into nested Located values (dicts, lists, scalars)."""
+def read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise CaipdfError(Problem(None, f"cannot read {path}: {error.strerror}",
                                   "check the path of the issue file")) from None
+
+
+def read_yaml(path: Path, data: bytes | None = None) -> Located:
+    """Load `path` (or its `data`, read once by the caller) safely into nested
+    Located values (dicts, lists, scalars)."""
+    data = read_bytes(path) if data is None else data
     where = Location(path, 1, 1)
     if len(data) > MAX_FILE_BYTES:
         raise CaipdfError(Problem(where, f"the file is {len(data):,} bytes, more than "
