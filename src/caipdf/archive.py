@@ -62,8 +62,12 @@ def build_archive(issues_dir: Path, archive_dir: Path, jobs: int | None = None,
     if not issue_files:
         raise CaipdfError(Problem(None, f"{issues_dir} holds no issue files (*.yaml)",
                                   "name the folder that holds the volumes, e.g. issues/"))
-    archive_dir.mkdir(parents=True, exist_ok=True)
-    (archive_dir / THUMBNAILS).mkdir(exist_ok=True)
+    try:
+        (archive_dir / THUMBNAILS).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CaipdfError(Problem(None, f"cannot make the archive folder {archive_dir}: "
+                                  f"{error.strerror or error}",
+                                  "give -o a folder that exists or can be made")) from None
     previous = {entry["source"]: entry for entry in _read_manifest(archive_dir).get("volumes", [])}
     entries, to_build, result = {}, [], ArchiveResult()
     for issue_file in issue_files:
@@ -89,9 +93,11 @@ def build_archive(issues_dir: Path, archive_dir: Path, jobs: int | None = None,
                     entries[issue_file.name] = future.result()
                     result.built.append(issue_file.name)
                     progress(f"[{done}/{total}] {issue_file.name}: built")
-                except (CaipdfError, BrokenProcessPool) as error:
+                except Exception as error:  # one volume's failure must not lose the others
                     if isinstance(error, BrokenProcessPool):  # a worker died (e.g. SIGSEGV)
-                        error = f"the worker building it crashed ({error})"
+                        error = "a worker process crashed (its volume, or one built beside it)"
+                    elif not isinstance(error, CaipdfError):
+                        error = f"internal error: {type(error).__name__}: {error}"
                     result.failed[issue_file.name] = str(error)
                     progress(f"[{done}/{total}] {issue_file.name}: FAILED\n{error}")
                     if issue_file.name in previous:  # keep the last good volume
@@ -158,23 +164,39 @@ def _write_thumbnail(pdf: Path, target: Path) -> None:
 
     from caipdf.atomic import write_atomically
 
-    page = pdfium.PdfDocument(str(pdf))[0]
-    width, _ = page.get_size()
-    image = page.render(scale=THUMBNAIL_WIDTH / width).to_pil()
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        page = document[0]
+        width, _ = page.get_size()
+        image = page.render(scale=THUMBNAIL_WIDTH / width).to_pil()
+    finally:
+        document.close()
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     write_atomically(target, buffer.getvalue())
 
 
+MANIFEST_KEYS = {"file", "sha256", "bytes", "pages", "volume", "date", "source",
+                 "inputs_sha256", "thumbnail", "thumbnail_sha256"}
+
+
 def _read_manifest(archive_dir: Path) -> dict:
+    """The manifest, checked; {} when there is none yet."""
     path = archive_dir / MANIFEST
     if not path.is_file():
         return {}
+    fix = "delete it and run 'caipdf archive' again to rebuild every volume"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as error:
-        raise CaipdfError(Problem(None, f"{path} is not valid JSON ({error})",
-                                  "delete it and run the archive again to rebuild everything"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as error:
+        raise CaipdfError(Problem(None, f"{path} cannot be read ({error})", fix)) from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise CaipdfError(Problem(None, f"{path} is not a caipdf manifest of format {FORMAT}", fix))
+    for number, entry in enumerate(manifest.get("volumes", []), start=1):
+        if not isinstance(entry, dict) or not MANIFEST_KEYS <= set(entry):
+            raise CaipdfError(Problem(None, f"{path}: volume {number} lacks "
+                                      f"{', '.join(sorted(MANIFEST_KEYS - set(entry or {})))}", fix))
+    return manifest
 
 
 def _write_json(path: Path, data: dict) -> None:

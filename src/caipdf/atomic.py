@@ -13,9 +13,22 @@ import os
 import tempfile
 from pathlib import Path
 
+from caipdf.errors import CaipdfError, Problem
+
 
 def write_atomically(target: Path, data: bytes) -> None:
+    """Write `data` to `target`; an OSError becomes a CaipdfError naming it."""
     target = Path(target)
+    try:
+        _write(target, data)
+    except OSError as error:
+        raise CaipdfError(Problem(None, f"cannot write {target}: {error.strerror or error}",
+                                  "choose a file in a folder you can write to")) from None
+
+
+def _write(target: Path, data: bytes) -> None:
+    if target.is_dir():
+        raise IsADirectoryError(21, "it is a folder, not a file")
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = _file_mode(target)
     try:
@@ -73,6 +86,16 @@ def _file_mode(target: Path) -> int:
     """Keep an existing file's mode; a new file gets the usual 0666 less umask."""
     if target.exists():
         return target.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    # Reading it from /proc avoids os.umask()'s set-and-restore, which races
+    # with other threads creating files (watch mode).
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    return 0o022

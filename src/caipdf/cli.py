@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-from caipdf import __version__
+from caipdf import __version__, paths
 from caipdf.errors import CaipdfError
 from caipdf.isolation import run_in_child
 
@@ -30,7 +30,7 @@ COMMANDS = {
 
 # Commands that render run in a child process, so that a crash in the C
 # libraries below WeasyPrint ends in a message (see isolation.py).
-ISOLATED = {"build", "check"}
+ISOLATED = {"build", "check", "archive"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
         module = importlib.import_module(f"caipdf.commands.{module_name}")
         module.add_arguments(subparsers.add_parser(name, help=help_text, description=help_text))
     args = parser.parse_args(argv)
+    if not (paths.LAYOUTS / "issue.html").is_file():
+        print(f"error: caipdf cannot find its layouts in {paths.LAYOUTS}\n"
+              "  fix: run caipdf from its checkout (make installs it there), or set CAIPDF_HOME "
+              "to the folder that holds layouts/ and fonts/", file=sys.stderr)
+        return 2
     module = importlib.import_module(f"caipdf.commands.{COMMANDS[args.command][0]}")
 
     def work() -> int:

@@ -286,19 +286,27 @@ def _multiply(m: list[float], n: list[float]) -> list[float]:
 
 def _check_text_near_trim(path: Path, reader: pypdf.PdfReader, report: Report) -> None:
     document = pdfium.PdfDocument(str(path))
-    for number, page in enumerate(document, start=1):
-        left, bottom, right, top = page.get_trimbox()
-        textpage = page.get_textpage()
-        close = 0
-        for index in range(textpage.count_chars()):
-            if textpage.get_text_range(index, 1).isspace():
-                continue
-            x0, y0, x1, y1 = textpage.get_charbox(index)
-            if min(x0 - left, y0 - bottom, right - x1, top - y1) < SAFE_DISTANCE:
-                close += 1
-        if close:
-            report.add("warning", "text", f"page {number}: {close} characters closer than 3 mm "
-                       "to the trim")
+    try:
+        for number, page in enumerate(document, start=1):
+            close = _characters_near_trim(page)
+            if close:
+                report.add("warning", "text", f"page {number}: {close} characters closer than "
+                           "3 mm to the trim")
+    finally:
+        document.close()
+
+
+def _characters_near_trim(page) -> int:
+    left, bottom, right, top = page.get_trimbox()
+    textpage = page.get_textpage()
+    close = 0
+    for index in range(textpage.count_chars()):
+        if textpage.get_text_range(index, 1).isspace():
+            continue
+        x0, y0, x1, y1 = textpage.get_charbox(index)
+        if min(x0 - left, y0 - bottom, right - x1, top - y1) < SAFE_DISTANCE:
+            close += 1
+    return close
 
 
 def format_report(report: Report) -> str:
