@@ -14,6 +14,7 @@ made from is unchanged:
 |                                           | folders above                      |
 | the pages of each segment (the cover and  | the folders above, the images; its |
 | each article, caipdf.segments)            | own HTML or the pages it refers to |
+| compressed PDF streams (deflate_memo)     | — (kept by their content)          |
 
 Files are compared by modification time, size and inode (`stamp`).
 """
@@ -24,13 +25,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from caipdf import pageplan, paths, pipeline, provenance
+from caipdf import deflate_memo, pageplan, paths, pipeline
 from caipdf.atomic import write_atomically
 from caipdf.errors import CaipdfError, Problem
-from caipdf.pdf import archival
 from caipdf.profiles import DEFAULT, PROFILES, Profile
 from caipdf.render.html import render_html
-from caipdf.render.pdf import FontConfiguration, write_pdf
+from caipdf.render.pdf import FontConfiguration
 from caipdf.segments import LayoutReport, SegmentedLayout
 from caipdf.structure.model import Issue
 
@@ -68,6 +68,7 @@ class Session:
         self.output = Path(output)
         self.draft = draft
         self.profile = profile
+        deflate_memo.install()  # unchanged streams are not compressed again
         self._images: list[Path] = []  # the figures' files, of the last issue read
         self._font_config = None
         self._layout: SegmentedLayout | None = None
@@ -89,7 +90,7 @@ class Session:
             raise CaipdfError(laid_out.plan_problems)
         warnings = laid_out.warnings + [str(problem).replace("error:", "warning (draft):", 1)
                                         for problem in laid_out.plan_problems]
-        write_atomically(self.output, self._pdf(issue, laid_out))
+        write_atomically(self.output, pipeline.pdf_bytes(laid_out, self.profile))
         return Built(self.output, laid_out.pages, time.perf_counter() - started, warnings,
                      self._layout.report)
 
@@ -126,18 +127,6 @@ class Session:
     @staticmethod
     def _look_files() -> list[Path]:
         return [path for folder in LOOK_FOLDERS for path in files_below(folder)]
-
-    def _pdf(self, issue: Issue, laid_out: pipeline.LaidOutIssue) -> bytes:
-        """The PDF, written as caipdf.commands.build.build writes it (the tests
-        check that the two give the same bytes)."""
-        profile = self.profile
-        digest = provenance.build_digest(self.issue_file, profile.name)
-        options, info = {}, None
-        if profile.archival:
-            info = archival.build_info(issue)
-            options["attachments"] = archival.attachments(issue, info)
-        return write_pdf(laid_out.rendering, pdf_variant=profile.pdf_variant,
-                         finisher=profile.finisher(digest, issue, info), **options)
 
     def _lay_out(self, issue: Issue) -> pipeline.LaidOutIssue:
         """As pipeline.lay_out, with the pages of unchanged segments reused."""

@@ -17,11 +17,15 @@ import threading
 import time
 import traceback
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from caipdf.errors import CaipdfError, Problem
 from caipdf.profiles import DEFAULT, PROFILES
-from caipdf.session import Built, Session, stamp
+
+# caipdf.session is imported where it is used: every caipdf command imports
+# this module for its arguments, and only watch needs the session.
+if TYPE_CHECKING:
+    from caipdf.session import Built, Session
 
 INTERVAL = 0.015  # seconds between two looks at the files (each look: ~30 stat calls)
 SETTLE = 0.005  # a change is built once the files look the same twice this far apart
@@ -40,6 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from caipdf.session import Session
+
     output = args.output or Path("build") / f"{args.issue.stem}.pdf"
     session = Session(args.issue, output, draft=args.draft, profile=PROFILES[args.profile])
     print(f"caipdf: watching {args.issue}, its images, layouts/, fonts/ and color/; "
@@ -57,6 +63,8 @@ def watch(session: Session, *, max_builds: int | None = None,
           out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Build now and after every change to `session.inputs()`, until `stop` is
     set or `max_builds` builds are done; returns the number of builds."""
+    from caipdf.session import stamp
+
     out, err = out or sys.stdout, err or sys.stderr
     stop = stop or threading.Event()
     log = BuildLog(session.output, out, err)
@@ -82,6 +90,8 @@ def watch(session: Session, *, max_builds: int | None = None,
 def _settled(session: Session, now: dict) -> dict:
     """The inputs' stamps once two looks a moment apart agree (an editor may
     write a file in more than one step)."""
+    from caipdf.session import stamp
+
     for _ in range(int(1 / SETTLE)):
         time.sleep(SETTLE)
         again = {path: stamp(path) for path in session.inputs()}
@@ -112,6 +122,8 @@ class BuildLog:
         self.last_good: str | None = None
 
     def record(self, result) -> None:
+        from caipdf.session import Built
+
         clock = time.strftime("%H:%M:%S")
         if isinstance(result, Built):
             for warning in result.warnings:
