@@ -70,13 +70,13 @@ def test_an_edited_volume_is_rebuilt_alone(archive, tmp_path):
     assert result.built == ["vol902.yaml"]
 
 
-def test_verify_with_rebuild_passes(archive, capsys):
+def test_verify_with_rebuild_passes(archive, capfd):
     _, folder, _ = archive
     assert main(["archive", "--verify", "--rebuild", str(folder)]) == 0
-    assert "rebuilds identically" in capsys.readouterr().out
+    assert "rebuilds identically" in capfd.readouterr().out
 
 
-def test_one_flipped_byte_fails_verify_naming_the_file(archive, tmp_path, capsys):
+def test_one_flipped_byte_fails_verify_naming_the_file(archive, tmp_path, capfd):
     _, folder, _ = archive
     copy = tmp_path / "archive"
     shutil.copytree(folder, copy)
@@ -85,7 +85,7 @@ def test_one_flipped_byte_fails_verify_naming_the_file(archive, tmp_path, capsys
     data[len(data) // 2] ^= 0x01
     pdf.write_bytes(bytes(data))
     assert main(["archive", "--verify", str(copy)]) == 1
-    out = capsys.readouterr().out
+    out = capfd.readouterr().out
     assert "MISMATCH vol901.pdf" in out
     assert "vol902.pdf" not in out and "vol19.pdf" not in out
 
