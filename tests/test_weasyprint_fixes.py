@@ -60,3 +60,13 @@ def test_footnotes_stay_with_calls_near_a_column_foot(tmp_path):
         for offset in (4, 80, 160, 240):
             call, note = _call_and_note_pages(tmp_path, paragraph, offset)
             assert call == note, f"call in P{paragraph} at {offset}: page {call}, footnote on page {note}"
+
+
+def test_pyproject_pins_the_release_the_fixes_are_written_for():
+    import tomllib
+
+    from caipdf import WEASYPRINT_VERSION
+    from conftest import ROOT
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert f"weasyprint=={WEASYPRINT_VERSION}" in project["dependencies"]

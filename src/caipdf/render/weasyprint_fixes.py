@@ -22,7 +22,7 @@ import inspect
 import weasyprint
 from weasyprint.layout import block, column
 
-WEASYPRINT_VERSION = "70.0"
+from caipdf import WEASYPRINT_VERSION
 OLD_LINE = "if last_footnotes_height not in footnote_area_heights:"
 NEW_LINE = "if last_footnotes_height > footnote_area_heights[-1]:"
 

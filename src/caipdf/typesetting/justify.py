@@ -45,9 +45,10 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+from caipdf import WEASYPRINT_VERSION
 from caipdf.typesetting import jlreq
 
-PINNED_VERSION = "70.0"
+PINNED_VERSION = WEASYPRINT_VERSION
 #: The CSS custom property that switches the rules on: `--caipdf-typesetting: jlreq`.
 PROPERTY = "--caipdf-typesetting"
 _STYLE_KEY = "__caipdf_typesetting"  # how WeasyPrint names it in a computed style
