@@ -23,6 +23,7 @@ import weasyprint
 from weasyprint.layout import block, column
 
 from caipdf import WEASYPRINT_VERSION
+
 OLD_LINE = "if last_footnotes_height not in footnote_area_heights:"
 NEW_LINE = "if last_footnotes_height > footnote_area_heights[-1]:"
 
