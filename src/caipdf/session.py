@@ -21,7 +21,9 @@ Files are compared by modification time, size and inode (`stamp`).
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,16 +42,34 @@ Stamp = tuple[int, int, int] | None  # (mtime_ns, size, inode), None for a missi
 LOOK_FOLDERS = (paths.LAYOUTS, paths.FONTS, paths.COLOR)
 
 
-def stamp(path: Path) -> Stamp:
+def stamp(path: Path | str) -> Stamp:
     try:
-        status = path.stat()
+        status = os.stat(path)
     except OSError:
         return None
     return status.st_mtime_ns, status.st_size, status.st_ino
 
 
-def files_below(folder: Path) -> list[Path]:
-    return sorted(path for path in folder.rglob("*") if path.is_file())
+def stamps(files: Iterable[Path] = (), folders: Iterable[Path] = ()) -> dict[str, Stamp]:
+    """The stamps of `files` and of every file below `folders`, by path.
+
+    Watch looks some 60 times a second: os.scandir lists and stats in one go.
+    """
+    found = {str(path): stamp(path) for path in files}
+    pending = [str(folder) for folder in folders]
+    while pending:
+        try:
+            entries = os.scandir(pending.pop())
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir():
+                    pending.append(entry.path)
+                elif entry.is_file():
+                    status = entry.stat()
+                    found[entry.path] = status.st_mtime_ns, status.st_size, status.st_ino
+    return found
 
 
 @dataclass
@@ -76,9 +96,9 @@ class Session:
         self._pictures: dict | None = None  # stamps of the images
         self._issue: tuple | None = None  # (what it was read from, the model)
 
-    def inputs(self) -> list[Path]:
-        """Every file whose change calls for a new build."""
-        return [self.issue_file] + self._images + self._look_files()
+    def snapshot(self) -> dict[str, Stamp]:
+        """The stamps of every file whose change calls for a new build."""
+        return stamps([self.issue_file] + self._images, LOOK_FOLDERS)
 
     def build(self) -> Built:
         """Build the PDF; on any failure the previous PDF is left as it was."""
@@ -95,13 +115,13 @@ class Session:
                      self._layout.report)
 
     def _drop_what_changed(self) -> None:
-        looks = {path: stamp(path) for path in self._look_files()}
+        looks = stamps(folders=LOOK_FOLDERS)
         if looks != self._looks:
             self._font_config = FontConfiguration()
             self._layout = None
             self._issue = None  # the glyph check reads the fonts
             self._looks = looks
-        pictures = {path: stamp(path) for path in self._images}
+        pictures = stamps(self._images)
         if pictures != self._pictures:
             self._layout = None
             self._issue = None  # a figure's image may have appeared or gone
@@ -120,13 +140,9 @@ class Session:
         images = [figure.file for figure in issue.figures]
         if images != self._images:  # new files' pages are new: nothing to drop
             self._images = images
-            self._pictures = {path: stamp(path) for path in images}
+            self._pictures = stamps(images)
         self._issue = source, issue
         return issue
-
-    @staticmethod
-    def _look_files() -> list[Path]:
-        return [path for folder in LOOK_FOLDERS for path in files_below(folder)]
 
     def _lay_out(self, issue: Issue) -> pipeline.LaidOutIssue:
         """As pipeline.lay_out, with the pages of unchanged segments reused."""

@@ -61,24 +61,24 @@ def run(args: argparse.Namespace) -> int:
 def watch(session: Session, *, max_builds: int | None = None,
           stop: threading.Event | None = None, interval: float = INTERVAL,
           out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Build now and after every change to `session.inputs()`, until `stop` is
-    set or `max_builds` builds are done; returns the number of builds."""
-    from caipdf.session import stamp
-
+    """Build now and after every change to the session's files (its
+    `snapshot()`), until `stop` is set or `max_builds` builds are done;
+    returns the number of builds."""
     out, err = out or sys.stdout, err or sys.stderr
     stop = stop or threading.Event()
     log = BuildLog(session.output, out, err)
     built_from: dict | None = None  # the files' stamps the last build started from
     builds = 0
     while not stop.is_set():
-        now = {path: stamp(path) for path in session.inputs()}
+        now = session.snapshot()
         if now != built_from:
             now = _settled(session, now)
             log.record(_try_build(session))
-            # The inputs may have changed with the issue (a new image path):
+            # The files may have changed with the issue (a new image path):
             # keep the stamps taken before the build, so that a save during
             # the build is seen as a change.
-            built_from = {path: now.get(path, stamp(path)) for path in session.inputs()}
+            after = session.snapshot()
+            built_from = {path: now.get(path, value) for path, value in after.items()}
             builds += 1
             if max_builds is not None and builds >= max_builds:
                 break
@@ -88,13 +88,11 @@ def watch(session: Session, *, max_builds: int | None = None,
 
 
 def _settled(session: Session, now: dict) -> dict:
-    """The inputs' stamps once two looks a moment apart agree (an editor may
+    """The files' stamps once two looks a moment apart agree (an editor may
     write a file in more than one step)."""
-    from caipdf.session import stamp
-
     for _ in range(int(1 / SETTLE)):
         time.sleep(SETTLE)
-        again = {path: stamp(path) for path in session.inputs()}
+        again = session.snapshot()
         if again == now:
             break
         now = again
