@@ -50,6 +50,14 @@ def issue(tmp_path) -> Path:
     return copy
 
 
+@pytest.fixture
+def fixed_font_dates(monkeypatch):
+    """PDFs built at different moments compare byte for byte. Without
+    HarfBuzz-subset WeasyPrint subsets fonts with fontTools, which dates each
+    subset font now unless SOURCE_DATE_EPOCH says otherwise."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1584057600")  # 2020-03-13
+
+
 class Lines:
     """A text stream that threads can write to and a test can wait on."""
 
@@ -122,7 +130,8 @@ def test_an_invalid_edit_keeps_the_last_good_pdf_and_is_reported(watching, issue
     assert "wrote" in out.wait_for(3, REBUILD)[2]
 
 
-def test_one_article_edits_give_the_pdf_build_gives_byte_for_byte(issue, tmp_path):
+def test_one_article_edits_give_the_pdf_build_gives_byte_for_byte(issue, tmp_path,
+                                                                  fixed_font_dates):
     """Pages reused from earlier builds are the pages a fresh layout gives."""
     session = Session(issue, tmp_path / "watched.pdf")
     assert session.build().layout.whole
@@ -140,7 +149,7 @@ def test_one_article_edits_give_the_pdf_build_gives_byte_for_byte(issue, tmp_pat
         assert session.output.read_bytes() == (tmp_path / "built.pdf").read_bytes(), article
 
 
-def test_watching_for_the_screen_gives_the_pdf_build_gives(issue, tmp_path):
+def test_watching_for_the_screen_gives_the_pdf_build_gives(issue, tmp_path, fixed_font_dates):
     session = Session(issue, tmp_path / "watched.pdf", profile=PROFILES["screen"])
     session.build()
     edit_paragraph(issue, "jcm", "、そして")
@@ -182,7 +191,7 @@ def small_document(first: str, reset: str, folio: str = "counter(page)") -> str:
 
 
 @pytest.mark.parametrize("folio", ["counter(page)", 'counter(page) " / " counter(pages)'])
-def test_articles_that_own_their_pages_are_laid_out_alone(tmp_path, folio):
+def test_articles_that_own_their_pages_are_laid_out_alone(tmp_path, folio, fixed_font_dates):
     layout = SegmentedLayout(tmp_path, FontConfiguration())
     layout.render(small_document("一つ目の記事", "counter-reset: figure;", folio))
     # With the page total shown, the stand-ins of all the pages after the article stay.
