@@ -82,6 +82,8 @@ class Built:
 
 
 class Session:
+    """One issue built into one PDF, again and again, keeping what did not change."""
+
     def __init__(self, issue_file: Path, output: Path, draft: bool = False,
                  profile: Profile = PROFILES[DEFAULT]):
         self.issue_file = Path(issue_file)
@@ -92,7 +94,7 @@ class Session:
         self._images: list[Path] = []  # the figures' files, of the last issue read
         self._font_config = None
         self._layout: SegmentedLayout | None = None
-        self._looks: dict | None = None  # stamps of layouts/ and fonts/
+        self._looks: dict | None = None  # stamps of LOOK_FOLDERS' files
         self._pictures: dict | None = None  # stamps of the images
         self._issue: tuple | None = None  # (what it was read from, the model)
 
@@ -145,7 +147,8 @@ class Session:
         return issue
 
     def _lay_out(self, issue: Issue) -> pipeline.LaidOutIssue:
-        """As pipeline.lay_out, with the pages of unchanged segments reused."""
+        """As pipeline.lay_out (keep the two alike), with the pages of
+        unchanged segments reused."""
         base = issue.source.resolve().parent
         if self._layout is None or self._layout.base != base:
             self._layout = SegmentedLayout(base, self._font_config)
