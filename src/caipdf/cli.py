@@ -30,7 +30,7 @@ COMMANDS = {
 
 # Commands that render run in a child process, so that a crash in the C
 # libraries below WeasyPrint ends in a message (see isolation.py).
-ISOLATED = {"build", "check", "archive"}
+ISOLATED = {"build", "check", "archive", "watch"}
 
 
 def main(argv: list[str] | None = None) -> int:

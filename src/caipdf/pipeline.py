@@ -6,6 +6,7 @@ page-plan check. Writing the PDF is left to the commands.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,10 @@ def pdf_bytes(laid_out: LaidOutIssue, profile: Profile) -> bytes:
     finishing (marks, identifiers, XMP) and, for the archive, the sources."""
     issue = laid_out.issue
     digest = provenance.build_digest(issue, profile.name)
+    # Without HarfBuzz-subset, WeasyPrint subsets fonts with fontTools, which
+    # stamps each subset with the current time unless SOURCE_DATE_EPOCH says
+    # otherwise: the issue's date keeps identical sources giving identical bytes.
+    os.environ["SOURCE_DATE_EPOCH"] = str(provenance.issue_epoch(issue))
     options, info = {}, None
     if profile.archival:
         info = archival.build_info(issue)

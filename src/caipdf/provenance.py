@@ -10,8 +10,23 @@ from pathlib import Path
 from caipdf import __version__, paths
 
 
+@lru_cache(maxsize=1)
 def tool_versions() -> dict[str, str]:
-    return {"caipdf": __version__, "weasyprint": version("weasyprint"), "pydyf": version("pydyf")}
+    """The versions that shape a PDF's bytes, subsetter included (WeasyPrint uses
+    HarfBuzz-subset where the system has it, fontTools otherwise)."""
+    import ctypes.util
+
+    subsetter = ("harfbuzz-subset" if ctypes.util.find_library("harfbuzz-subset")
+                 else f"fonttools {version('fonttools')}")
+    return {"caipdf": __version__, "weasyprint": version("weasyprint"), "pydyf": version("pydyf"),
+            "font subsetter": subsetter}
+
+
+def issue_epoch(issue) -> int:
+    """Midnight on the first of the issue's month in Japan, in Unix seconds."""
+    from datetime import datetime, timedelta, timezone
+
+    return int(datetime(issue.year, issue.month, 1, tzinfo=timezone(timedelta(hours=9))).timestamp())
 
 
 @lru_cache(maxsize=8)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -18,7 +19,9 @@ MONTHS_EN = ("JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY",
 STYLESHEETS = ("fonts.css", "colors.css", "newsletter.css")
 
 
+@lru_cache(maxsize=4)
 def environment(layouts: Path = paths.LAYOUTS) -> jinja2.Environment:
+    """The templates of `layouts`; kept, since Jinja reloads a template whose file changed."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(layouts),
         autoescape=True,
