@@ -24,3 +24,11 @@ def vol19_screen_pdf(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("vol19-screen") / "vol19.pdf"
     build(VOL19, output, profile=PROFILES["screen"])
     return output
+
+
+def edit_paragraph(issue: Path, article: str, addition: str) -> None:
+    """Add `addition` before the first full stop of the first paragraph of `article`."""
+    text = issue.read_text(encoding="utf-8")
+    start = text.index("- p: ", text.index(f"- id: {article}\n"))
+    stop = text.index("。", start)
+    issue.write_text(text[:stop] + addition + text[stop:], encoding="utf-8")

@@ -11,7 +11,7 @@ from caipdf.cli import main
 from caipdf.commands import diff
 from caipdf.commands.build import build
 from conftest import VOL19
-from test_watch import edit_paragraph
+from conftest import edit_paragraph
 
 
 def test_identical_pdfs_report_no_change(vol19_pdf, tmp_path):

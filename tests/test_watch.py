@@ -27,19 +27,11 @@ from caipdf.profiles import PROFILES
 from caipdf.render.pdf import FontConfiguration
 from caipdf.segments import SegmentedLayout
 from caipdf.session import Session
-from conftest import ROOT, VOL19
+from conftest import ROOT, VOL19, edit_paragraph
 from pdfcheck import page_texts, squeeze
 
 FIRST_BUILD = 120  # seconds: generous, the machine is shared
 REBUILD = 60
-
-
-def edit_paragraph(issue: Path, article: str, addition: str) -> None:
-    """Add `addition` before the first full stop of the first paragraph of `article`."""
-    text = issue.read_text(encoding="utf-8")
-    start = text.index("- p: ", text.index(f"- id: {article}\n"))
-    stop = text.index("。", start)
-    issue.write_text(text[:stop] + addition + text[stop:], encoding="utf-8")
 
 
 @pytest.fixture
