@@ -40,9 +40,11 @@ characters of one line):
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import compress
 
 # --- character classes (JLREQ Appendix A) ---------------------------------
 
@@ -201,22 +203,50 @@ def opportunities(text: str) -> tuple[int, ...]:
     characters after which it takes a share of the slack (see `expandable`).
     Zero-width characters are looked through, like in `spacing`."""
     if TRANSPARENT.isdisjoint(text):
-        pairs = _expandable_pairs
-        out = []
-        for index in range(len(text) - 1):
-            pair = text[index:index + 2]
-            expand = pairs.get(pair)
-            if expand is None:
-                expand = pairs[pair] = expandable(pair[0], pair[1])
-            if expand:
-                out.append(index)
-        return tuple(out)
+        # `expandable` depends only on a few properties of each character:
+        # with every character replaced by a representative of its
+        # properties, a line has few distinct pairs, looked up in C.
+        text = text.translate(_representatives)
+        flags = map(_expandable_pairs.__getitem__, map(operator.add, text, text[1:]))
+        return tuple(compress(range(len(text) - 1), flags))
     visible = [i for i, ch in enumerate(text) if ch not in TRANSPARENT]
     return tuple(first for first, second in zip(visible, visible[1:])
                  if expandable(text[first], text[second]))
 
 
-_expandable_pairs: dict[str, bool] = {}
+class _ExpandablePairs(dict):
+    """`expandable` of each two-character string seen so far (it depends on
+    the two characters only)."""
+
+    def __missing__(self, pair: str) -> bool:
+        value = self[pair] = expandable(pair[0], pair[1])
+        return value
+
+
+_expandable_pairs = _ExpandablePairs()
+
+
+class _Representatives(dict):
+    """A `str.translate` table: each character to the first character seen
+    with the same properties for `expandable`. A character of INSEPARABLE
+    stands for itself (a pair of the same one is not expandable)."""
+
+    def __init__(self):
+        super().__init__()
+        self._by_properties: dict[object, str] = {}
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch in INSEPARABLE:
+            properties: object = ch
+        else:
+            properties = (ch == OBJECT, ch in (" ", "\u00a0"), is_western(ch), ch in OPENING,
+                          ch in CLOSING, ch in FULL_STOPS, ch in COMMAS, ch in COMPRESSIBLE)
+        representative = self[code] = self._by_properties.setdefault(properties, ch)
+        return representative
+
+
+_representatives = _Representatives()
 
 
 def no_break_before(text: str) -> list[int]:

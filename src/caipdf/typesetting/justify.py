@@ -394,6 +394,7 @@ def _apply_plan(layout, plan: _Plan) -> None:
     after = plan.after
     fonts = layout.style.font_config.__dict__.setdefault("_caipdf_fonts", {})
     error = 0.0  # drawn minus exact position so far, in thousandths of an em
+    floor, ceil = math.floor, math.ceil
     run = line.runs
     while run != ffi.NULL:
         glyph_item = run.data
@@ -409,25 +410,22 @@ def _apply_plan(layout, plan: _Plan) -> None:
         font_hash, _, font_size = get_pango_font_key(font)
         font_key = (font_hash, font_size)
         scale = 1000 * FROM_UNITS / font_size if font_size else None
-        floor, ceil = math.floor, math.ceil
-        for i in range(count):
-            info = infos[i]
-            geometry = info.geometry
-            cluster = clusters[i]
-            if i + 1 < count:
-                following = clusters[i + 1]
-                if following == cluster:
-                    delta = 0  # space goes after the last glyph of a cluster
-                else:
-                    delta = after.get(offset + cluster, 0)
-                    for byte in range(offset + cluster + 1, offset + following):
-                        delta += after.get(byte, 0)
-            else:
-                delta = after.get(offset + cluster, 0)
-                for byte in range(offset + cluster + 1, offset + glyph_item.item.length):
-                    delta += after.get(byte, 0)
+        # Each glyph's cluster ends where the next glyph's starts (the last
+        # one's where the item ends); the cffi structs are only read for the
+        # glyphs that get some space.
+        ends = clusters[1:]
+        ends.append(glyph_item.item.length)
+        for i, cluster, following in zip(range(count), clusters, ends):
+            if following == cluster:
+                continue  # space goes after the last glyph of a cluster
+            start = offset + cluster
+            delta = after.get(start, 0)
+            for byte in range(start + 1, offset + following):
+                delta += after.get(byte, 0)
             if not delta:
                 continue  # drawn as WeasyPrint draws it, within half a thousandth
+            info = infos[i]
+            geometry = info.geometry
             glyph = info.glyph
             if scale is None or geometry.x_offset or glyph & 0xF0000000:
                 geometry.width += delta  # empty, unknown or shifted glyph: leave exact
