@@ -1,7 +1,7 @@
 # Two commands do all set-up on a fresh machine:
 #   make pdf    builds build/vol19.pdf
 #   make test   runs the tests
-# and one measures the edit loop (benchmarks/edit_loop.py):
+# and one measures the edit loop and the archive (benchmarks/):
 #   make bench
 PYTHON ?= python3
 VENV := .venv
@@ -17,7 +17,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) check-harfbuzz-subset
-	$(BIN)/python benchmarks/edit_loop.py
+	$(BIN)/python benchmarks/edit_loop.py; edit=$$?; \
+	$(BIN)/python benchmarks/archive_speed.py; archive=$$?; \
+	exit $$(( edit || archive ))
 
 # WeasyPrint needs Pango from the system; say so plainly when it is missing.
 check-libs:
