@@ -14,7 +14,8 @@ from caipdf.errors import CaipdfError
 from caipdf.profiles import DEFAULT, PROFILES, Profile
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_issue_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of every command that builds an issue (build, watch)."""
     parser.add_argument("issue", type=Path, help="the issue file, e.g. issues/vol19.yaml")
     parser.add_argument("-o", "--output", type=Path,
                         help="where to write the PDF (default: build/<issue name>.pdf)")
@@ -24,6 +25,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="what the PDF is for: " + "; ".join(
                             f"{name}: {profile.summary}" for name, profile in sorted(PROFILES.items()))
                         + f" (default: {DEFAULT})")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_issue_arguments(parser)
     parser.add_argument("--html", type=Path, metavar="OUT.html",
                         help="also write the exact HTML that is laid out (stylesheets linked by "
                              "absolute path), to debug the templates in a browser")

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from caipdf.errors import CaipdfError, Problem
-from caipdf.profiles import DEFAULT, PROFILES
+from caipdf.commands.build import add_issue_arguments
+from caipdf.profiles import PROFILES
 
 # caipdf.session is imported where it is used: every caipdf command imports
 # this module for its arguments, and only watch needs the session.
@@ -32,13 +33,7 @@ SETTLE = 0.005  # a change is built once the files look the same twice this far 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("issue", type=Path, help="the issue file, e.g. issues/vol19.yaml")
-    parser.add_argument("-o", "--output", type=Path,
-                        help="where to write the PDF (default: build/<issue name>.pdf)")
-    parser.add_argument("--draft", action="store_true",
-                        help="write the PDF even if the page plan fails, marked DRAFT on every page")
-    parser.add_argument("--for", dest="profile", choices=sorted(PROFILES), default=DEFAULT,
-                        help=f"what the PDF is for, as for caipdf build (default: {DEFAULT})")
+    add_issue_arguments(parser)
     parser.add_argument("--max-builds", type=int, metavar="N",
                         help="stop after N builds (for scripts and benchmarks)")
 
