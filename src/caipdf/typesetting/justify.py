@@ -44,6 +44,7 @@ import inspect
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from caipdf import WEASYPRINT_VERSION
 from caipdf.typesetting import jlreq
@@ -313,8 +314,7 @@ def _break_attributes(style, text, base=None):
         attrs = ffi.gc(pango.pango_attr_list_new() if base is None or base == ffi.NULL
                        else pango.pango_attr_list_copy(base), pango.pango_attr_list_unref)
 
-        def byte(index):
-            return len(text[:index].encode())
+        byte = _byte_offsets(text).__getitem__
 
         # Pango gives half of a character's letter spacing before it and half
         # after it, except at the line's edges: no placement is exact for a
@@ -492,20 +492,13 @@ def _natural_advances(box, caches: dict) -> list[float]:
 
 @lru_cache(maxsize=8192)
 def _char_index_by_byte(text: str) -> dict[int, int]:
-    result, byte = {}, 0
-    for index, char in enumerate(text):
-        result[byte] = index
-        byte += len(char.encode())
-    return result
+    return dict(zip(_byte_offsets(text), range(len(text))))
 
 
 @lru_cache(maxsize=8192)
 def _byte_offsets(text: str) -> tuple[int, ...]:
-    offsets, byte = [], 0
-    for char in text:
-        offsets.append(byte)
-        byte += len(char.encode())
-    return tuple(offsets)
+    """The UTF-8 offset of each character of `text`, and of its end."""
+    return tuple(accumulate(map(len, map(str.encode, text)), initial=0))
 
 
 def _collect(box, entries: list, plain: bool) -> None:
@@ -627,7 +620,7 @@ def _text_align(context, line, available_width, last):
     # to the next; the memo keeps them alive, so their ids stay theirs).
     caches = context.__dict__.setdefault("_caipdf_typesetting", {})
     memo = caches.setdefault("lines", {})
-    key = (tuple(None if entry is None else (id(entry.style), entry.text) for entry in entries),
+    key = (tuple([None if entry is None else (id(entry.style), entry.text) for entry in entries]),
            None if slack_before_text is None else round(slack_before_text, 6))
     cached = memo.get(key)
     if cached is None:
