@@ -395,6 +395,7 @@ def _apply_plan(layout, plan: _Plan) -> None:
     fonts = layout.style.font_config.__dict__.setdefault("_caipdf_fonts", {})
     error = 0.0  # drawn minus exact position so far, in thousandths of an em
     floor, ceil = math.floor, math.ceil
+    line_fonts = {}  # Pango font → (font key, scale)
     run = line.runs
     while run != ffi.NULL:
         glyph_item = run.data
@@ -406,10 +407,14 @@ def _apply_plan(layout, plan: _Plan) -> None:
         infos = glyphs.glyphs
         font = glyph_item.item.analysis.font
         # Keyed like WeasyPrint's own font cache (a Pango font's address
-        # may be reused by another font): face description and size.
-        font_hash, _, font_size = get_pango_font_key(font)
-        font_key = (font_hash, font_size)
-        scale = 1000 * FROM_UNITS / font_size if font_size else None
+        # may be reused by another font): face description and size. Within
+        # this call the line's fonts are alive, so an address is one font.
+        font_key_and_scale = line_fonts.get(font)
+        if font_key_and_scale is None:
+            font_hash, _, font_size = get_pango_font_key(font)
+            font_key_and_scale = line_fonts[font] = (
+                (font_hash, font_size), 1000 * FROM_UNITS / font_size if font_size else None)
+        font_key, scale = font_key_and_scale
         # Each glyph's cluster ends where the next glyph's starts (the last
         # one's where the item ends); the cffi structs are only read for the
         # glyphs that get some space.
