@@ -325,3 +325,20 @@ def test_the_metrics_fail_on_plain_weasyprint(tmp_path):
     assert not checks["和欧間"] and report.autospace_share == 0
     assert not checks["punctuation"] and report.punctuation_median == pytest.approx(1.0, abs=0.01)
     assert checks["page plan"]
+
+
+def test_the_metrics_geometry_is_the_stylesheets():
+    """metrics.py finds body text by the grid of layouts/newsletter.css: a change
+    there must be made here too, or `caipdf check` measures the wrong lines."""
+    import re
+
+    from caipdf.typesetting import metrics
+    from conftest import ROOT
+
+    css = (ROOT / "layouts" / "newsletter.css").read_text(encoding="utf-8")
+    assert re.search(r"--body-size:\s*9pt;", css) and metrics.BODY_SIZE == 9.0
+    assert re.search(r"--body-leading:\s*1\.7;", css) and metrics.PITCH == 9.0 * 1.7
+    assert re.search(r"margin:\s*15mm 16mm 20mm 16mm;", css) and metrics.MARGIN == 16 * metrics.MM
+    assert re.search(r"column-gap:\s*6\.55mm;", css) and metrics.GAP == 6.55 * metrics.MM
+    assert re.search(r"\.h2 \{[^}]*font: 700 13pt", css) and re.search(r"\.h3 \{[^}]*font: 700 10\.5pt", css)
+    assert re.search(r"\.contents__page \{[^}]*font: 700 20pt", css)
