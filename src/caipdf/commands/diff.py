@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from caipdf.commands.options import resolution
 from caipdf.errors import CaipdfError
 
 DPI = 96
@@ -34,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", type=Path, metavar="DIR",
                         help="the folder for the pictures of changed pages "
                              "(default: beside the new PDF, <name>-diff/)")
-    parser.add_argument("--dpi", type=float, default=DPI,
+    parser.add_argument("--dpi", type=resolution, default=DPI,
                         help=f"resolution of the comparison and pictures (default: {DPI})")
 
 

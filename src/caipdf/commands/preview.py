@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from caipdf.commands.options import resolution
+
 PAGE_DPI = 96  # one image pixel per CSS pixel
 SHEET_DPI = 36
 SPREADS_PER_ROW = 4
@@ -24,18 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", type=Path, metavar="DIR",
                         help="the folder for the images (default: beside the PDF, "
                              "<name>-preview/)")
-    parser.add_argument("--dpi", type=_resolution, default=PAGE_DPI,
+    parser.add_argument("--dpi", type=resolution, default=PAGE_DPI,
                         help=f"resolution of the page images (default: {PAGE_DPI})")
-
-
-def _resolution(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 1200:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a resolution from 1 to 1200 dpi")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:
