@@ -17,6 +17,10 @@ from caipdf import paths, typesetting
 os.environ["FONTCONFIG_FILE"] = str(paths.FONTS / "fonts.conf")
 warnings.filterwarnings("ignore", "No fonts configured in FontConfig")
 
+from caipdf.render import weasyprint_ffi  # noqa: E402
+
+weasyprint_ffi.install()  # WeasyPrint's C declarations, compiled once: see the module
+
 import weasyprint  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402

@@ -209,12 +209,11 @@ def changed_functions(names=None) -> list[str]:
 
 
 def _declare_pango(ffi) -> None:
-    declarations = {
-        "pango_attr_allow_breaks_new": "PangoAttribute * pango_attr_allow_breaks_new (gboolean allow_breaks);",
-        "pango_attr_list_copy": "PangoAttrList * pango_attr_list_copy (PangoAttrList *list);",
-    }
+    """Declare the Pango functions WeasyPrint does not, unless its FFI has them
+    already (caipdf.render.weasyprint_ffi compiles them in)."""
+    from caipdf.render.weasyprint_ffi import CAIPDF_DECLARATIONS
     from weasyprint.text.ffi import pango as library
-    for name, declaration in declarations.items():
+    for name, declaration in CAIPDF_DECLARATIONS.items():
         try:
             getattr(library, name)
         except AttributeError:
