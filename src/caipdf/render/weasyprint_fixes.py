@@ -34,14 +34,18 @@ class WeasyPrintMismatch(RuntimeError):
     pass
 
 
+def require_pinned_weasyprint(what: str) -> None:
+    if weasyprint.__version__ != WEASYPRINT_VERSION:
+        raise WeasyPrintMismatch(
+            f"{what} are written for WeasyPrint {WEASYPRINT_VERSION}, "
+            f"not {weasyprint.__version__}: install the version pinned in pyproject.toml")
+
+
 def install() -> None:
     global patched_columns_layout
     if patched_columns_layout is not None:
         return
-    if weasyprint.__version__ != WEASYPRINT_VERSION:
-        raise WeasyPrintMismatch(
-            f"caipdf's layout fixes are written for WeasyPrint {WEASYPRINT_VERSION}, "
-            f"not {weasyprint.__version__}: install the version pinned in pyproject.toml")
+    require_pinned_weasyprint("caipdf's layout fixes")
     source = inspect.getsource(column.columns_layout)
     if source.count(OLD_LINE) != 1:
         raise WeasyPrintMismatch("weasyprint.layout.column.columns_layout is not the one "
