@@ -10,7 +10,7 @@ import pytest
 
 from pdfcheck import (A4, FOOTER_TOP, MM, content_boxes, embedded_fonts, page_sizes, page_texts,
                       squeeze, text_in)
-from conftest import ROOT
+from conftest import ROOT, VOL19
 
 SEED = ROOT / "tests" / "data" / "vol19-seed.txt"
 
@@ -154,3 +154,16 @@ def test_articles_fill_their_last_page(vol19_pdf):
             lowest = min(box.bottom for box in in_column)
             filled = (body_top - lowest) / (body_top - body_bottom)
             assert filled >= 2 / 3, f"page {page}: the {name} column is only {filled:.0%} full"
+
+
+def test_colophon_keeps_each_contact_line_whole(vol19_pdf):
+    import yaml
+
+    contacts = yaml.safe_load(VOL19.read_text(encoding="utf-8"))["colophon"]["contacts"]
+    colophon = text_in(vol19_pdf, 12, 0, 0, A4[0], BACK_PAGE_FOOT)
+    lines = [squeeze(line) for line in colophon.splitlines()]
+    fields = [contact[key] for contact in contacts
+              for key in ("name", "department", "address", "url") if key in contact]
+    assert len(fields) >= 7
+    for field in fields:
+        assert any(line.endswith(squeeze(field)) for line in lines), f"{field!r} is broken over lines"
