@@ -174,12 +174,13 @@ class _Reader:
             return None
         values = self.mapping(node, "colophon", *fields_of("colophon"))
         contacts = []
+        required, optional = fields_of("contact")
         for item in self.sequence(values.get("contacts"), "colophon.contacts"):
-            contact = self.mapping(item, "a contact", *fields_of("contact"))
-            if {"name", "address"} <= set(contact):
+            contact = self.mapping(item, "a contact", required, optional)
+            if required <= set(contact):
                 contacts.append(Contact(**{
                     key: (self.url if key == "url" else self.string)(value, f"contact {key}")
-                    for key, value in contact.items()}))
+                    for key, value in contact.items() if key in required | optional}))
         return Colophon(self.string(values.get("publisher"), "colophon.publisher"),
                         self.string(values.get("producer"), "colophon.producer"), contacts)
 
