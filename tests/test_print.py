@@ -204,3 +204,33 @@ def test_preflight_reports_low_resolution_images(tmp_path):
     [image] = report.images
     assert image["dpi"] == 25  # 100 px over 100 mm
     assert any("under 300" in finding.message for finding in report.findings)
+
+
+def _body_paragraphs() -> str:
+    """vol19.yaml's paragraphs and headings as a reader sees them: markup out,
+    spaces as written."""
+    import yaml
+
+    issue = yaml.safe_load(VOL19.read_text(encoding="utf-8"))
+    paragraphs = [block[kind] for article in issue["articles"] for block in article["blocks"]
+                  for kind in ("p", "h2", "h3") if isinstance(block, dict) and kind in block]
+    text = "\n".join(paragraphs)
+    text = re.sub(r"\[\^[^\]]+\]", "", text)                 # footnote calls
+    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)     # links: their text
+    return text.replace("**", "")
+
+
+def test_text_copied_from_the_screen_pdf_is_the_text_as_written(vol19_screen_pdf, vol19_pdf):
+    source = _body_paragraphs()
+    squeezed = squeeze(source)
+
+    def body_lines(pdf):
+        return [line.strip() for text in page_texts(pdf) for line in text.splitlines()
+                if len(line.strip()) >= 8 and squeeze(line) in squeezed]
+
+    lines = body_lines(vol19_screen_pdf)
+    assert len(lines) > 300
+    assert [line for line in lines if line not in source] == []
+    # The print PDF, for the press, leaves readers to guess: they see the gaps
+    # of 和欧間 and justification as spaces.
+    assert any(line not in source for line in body_lines(vol19_pdf))

@@ -1,7 +1,7 @@
 """The WeasyPrint hooks that set Japanese body text to JLREQ.
 
 WeasyPrint 70 justifies by stretching spaces only and knows no Japanese
-spacing rules. This module patches three places of WeasyPrint, for text whose
+spacing rules. This module patches four places of WeasyPrint, for text whose
 computed style asks for it (the custom property `--caipdf-typesetting:
 jlreq`, inherited like any custom property):
 
@@ -27,8 +27,15 @@ jlreq`, inherited like any custom property):
    (`draw.text.draw_first_line`, which emits whole thousandths of an em)
    draws every glyph within half a thousandth of an em of its place.
 
-Nothing is inserted into the text, so no glyph can go missing and copied
-text stays the text. docs/typesetting.md explains the design.
+4. `draw.draw_text`, as `draw.draw_inline_level` calls it: where a text
+   box's plan moved glyphs apart, PDF readers make up spaces when text is
+   copied or searched ("2018 年 10 月", "改 定" on a loose line). For
+   styles with `--caipdf-copy-text: as-written` (the screen and archive
+   profiles) the box is drawn inside a marked-content span whose
+   ActualText is its text (ISO 32000-1, 14.9.4).
+
+Nothing is inserted into the text, so no glyph can go missing.
+docs/typesetting.md explains the design.
 
 WeasyPrint's internals change between releases: `install` refuses any
 version but `PINNED_VERSION` and any change to the functions it replaces;
@@ -46,6 +53,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
+import pydyf
+
 from caipdf import WEASYPRINT_VERSION
 from caipdf.typesetting import jlreq
 
@@ -53,6 +62,10 @@ PINNED_VERSION = WEASYPRINT_VERSION
 #: The CSS custom property that switches the rules on: `--caipdf-typesetting: jlreq`.
 PROPERTY = "--caipdf-typesetting"
 _STYLE_KEY = "__caipdf_typesetting"  # how WeasyPrint names it in a computed style
+#: The one that gives spaced-out text boxes their text for copying:
+#: `--caipdf-copy-text: as-written`.
+COPY_PROPERTY = "--caipdf-copy-text"
+_COPY_KEY = "__caipdf_copy_text"
 
 #: sha256 of the source of every WeasyPrint function that this module
 #: replaces, wraps or whose behaviour it relies on, as in WeasyPrint 70.0.
@@ -97,6 +110,9 @@ FINGERPRINTS = {
         "65c1a1c4fa75ee95975fa01db9055b519bfcc205d3f70a3c4e81a906b8fbb429",
     "layout.inline.add_word_spacing":
         "879516e71f1b80fa1833aee877e1a34c851248c5fd871d6c855c58f07358d418",
+    # draws every text box of a line through the name draw.draw_text
+    "draw.draw_inline_level":
+        "068162a401d00efd3bc23a37df12a1c743cd8958cdbf4f03960a777760b1e01c",
 }
 
 
@@ -133,6 +149,7 @@ def install() -> None:
         return
     check_weasyprint(everything=False)
 
+    from weasyprint import draw
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout import inline
     from weasyprint.text import ffi as wffi
@@ -148,9 +165,11 @@ def install() -> None:
     _original["setup"] = line_break.Layout.setup
     _original["set_text"] = line_break.Layout.set_text
     _original["text_align"] = inline.text_align
+    _original["draw_text"] = draw.draw_text
     line_break.Layout.setup = _setup
     line_break.Layout.set_text = _set_text
     inline.text_align = _text_align
+    draw.draw_text = _draw_text
     _installed = True
 
 
@@ -224,14 +243,19 @@ def _declare_pango(ffi) -> None:
 
 def wants_jlreq(style) -> bool:
     """Whether the computed `style` asks for JLREQ typesetting."""
+    return _keyword(style, _STYLE_KEY) == "jlreq"
+
+
+def _keyword(style, key: str) -> str | None:
+    """The keyword a custom property holds in a computed style, if any."""
     try:
-        tokens = style[_STYLE_KEY]
+        tokens = style[key]
     except (KeyError, TypeError):
-        return False
+        return None
     for token in tokens or ():
         if getattr(token, "type", None) == "ident":
-            return token.lower_value == "jlreq"
-    return False
+            return token.lower_value
+    return None
 
 
 # --- 1 and 3: Pango layouts -------------------------------------------------
@@ -643,6 +667,20 @@ def _text_align(context, line, available_width, last):
     if justify:
         return 0
     return original(context, line, available_width, last)
+
+
+# --- 4: the text a reader copies ---------------------------------------------
+
+def _draw_text(stream, textbox, *args, **kwargs):
+    plan = textbox.pango_layout.__dict__.get("_caipdf_plan")
+    if plan is None or not plan.after or _keyword(textbox.style, _COPY_KEY) != "as-written":
+        return _original["draw_text"](stream, textbox, *args, **kwargs)
+    stream.begin_marked_content(
+        "Span", pydyf.Dictionary({"ActualText": pydyf.String(textbox.text)}))
+    try:
+        return _original["draw_text"](stream, textbox, *args, **kwargs)
+    finally:
+        stream.end_marked_content()
 
 
 def _to_units(value: float) -> int:
