@@ -21,7 +21,7 @@ BALANCED_COLUMNS = (f"<html lang=ja><body style='font-family: \"CAI Mincho\"'>"
 def test_balancing_columns_breaks_each_line_once(monkeypatch, tmp_path):
     questions, answered = [], []
     asking = inline.split_first_line
-    original = line_memo._original
+    original = line_memo._split
 
     def ask(text, style, *rest, **options):
         questions.append((text, id(style), *rest, *sorted(options.items())))
@@ -32,7 +32,7 @@ def test_balancing_columns_breaks_each_line_once(monkeypatch, tmp_path):
         return original(*arguments)
 
     monkeypatch.setattr(inline, "split_first_line", ask)
-    monkeypatch.setattr(line_memo, "_original", answer)
+    monkeypatch.setattr(line_memo, "_split", answer)
     render(BALANCED_COLUMNS, tmp_path)
     assert len(questions) > 2 * len(set(questions))  # balancing asks each many times
     assert len(answered) == len(set(questions))

@@ -6,6 +6,7 @@ The layout tests render small paragraphs through caipdf's own renderer
 back from the PDF.
 """
 
+import math
 import statistics
 
 import pytest
@@ -231,6 +232,34 @@ def test_compression_lets_the_line_hold_more():
     plain_lines = glyph_lines(paragraph_pdf(text, width_em=10, jlreq=False,
                                             css="p { text-indent: 0 }"))
     assert len(jlreq_lines) == 1 and len(plain_lines) == 2
+
+
+def test_a_loose_line_is_pushed_in_by_narrowing_its_autospace(monkeypatch):
+    text, css = "<p>あいう2え3おかきIJさしすせそ</p>", "p { text-indent: 0 }"
+    pushed_in = glyph_lines(paragraph_pdf(text, width_em=10, css=css))
+    loose = justify.LOOSE
+    monkeypatch.setattr(justify, "LOOSE", math.inf)  # never push in
+    spread = glyph_lines(paragraph_pdf(text, width_em=10, css=css))
+    # With quarter-em 和欧間, IJ does not fit and the line is spread out.
+    assert text_of(spread[0]) == "あいう2え3おかき"
+    assert gap_after(spread[0], find(spread[0], "いう")) > loose
+    line = pushed_in[0]
+    assert text_of(line) == "あいう2え3おかきIJ"
+    autospace = [gap_after(line, find(line, pair)) for pair in ("う2", "2え", "え3", "3お", "きI")]
+    assert all(jlreq.EIGHTH <= gap < jlreq.QUARTER for gap in autospace)
+    assert max(autospace) - min(autospace) < 0.002  # narrowed alike
+    assert gap_after(line, find(line, "いう")) == pytest.approx(0, abs=0.002)
+    assert em(line[-1].right - LEFT) == pytest.approx(10, abs=0.002)
+
+
+def test_a_line_only_a_little_short_is_not_pushed_in():
+    # I would fit with 和欧間 at an eighth of an em, but the line without it is
+    # only 0.3 em short: spread by a few hundredths of an em between characters.
+    lines = glyph_lines(paragraph_pdf("<p>あいうえお12かきくIけこ</p>", width_em=10,
+                                      css="p { text-indent: 0 }"))
+    assert text_of(lines[0]) == "あいうえお12かきく"
+    assert gap_after(lines[0], find(lines[0], "お1")) >= jlreq.QUARTER
+    assert 0 < gap_after(lines[0], find(lines[0], "あい")) < justify.LOOSE
 
 
 @pytest.mark.parametrize("text, width, first_line", [

@@ -21,23 +21,24 @@ text boxes share one. The PDF is byte-identical with and without it
 
 from __future__ import annotations
 
-_original = None
+# WeasyPrint is imported by caipdf.render.pdf, after it has hidden the
+# system's fonts: the functions below import it when they run.
+_installed = False
 
 
 def install() -> None:
     """Patch WeasyPrint's two callers of split_first_line (lines, and the
     widths of table cells and flex items); idempotent."""
-    global _original
+    global _installed
     from weasyprint.layout import inline, preferred
-    from weasyprint.text import line_break
 
     from caipdf.render.weasyprint_fixes import require_pinned_weasyprint
 
-    if _original is not None:
+    if _installed:
         return
     require_pinned_weasyprint("caipdf's remembered line breaks")
-    _original = line_break.split_first_line
     inline.split_first_line = preferred.split_first_line = split_first_line
+    _installed = True
 
 
 def split_first_line(text, style, context, max_width, justification_spacing,
@@ -49,9 +50,17 @@ def split_first_line(text, style, context, max_width, justification_spacing,
     key = (text, id(style), max_width, justification_spacing, is_line_start, minimum)
     answer = memo.get(key)
     if answer is None or answer[0] is not style:
-        answer = memo[key] = (style, _original(text, style, context, max_width,
-                                               justification_spacing, is_line_start, minimum))
+        answer = memo[key] = (style, _split(text, style, context, max_width,
+                                            justification_spacing, is_line_start, minimum))
     layout, *numbers = answer[1]
     copy = object.__new__(type(layout))
     copy.__dict__.update(layout.__dict__)
     return (copy, *numbers)
+
+
+def _split(*arguments):
+    """WeasyPrint's splitter, looked up at each call: caipdf.typesetting
+    replaces it to push loose lines in."""
+    from weasyprint.text import line_break
+
+    return line_break.split_first_line(*arguments)

@@ -124,6 +124,7 @@ def is_digit(ch: str) -> bool:
 # --- gap rules --------------------------------------------------------------
 
 QUARTER = 0.25   # 和欧間, in em
+EIGHTH = 0.125   # 和欧間 at its tightest, in a line pushed in (追い込み, JLREQ 3.8.2)
 HALF = 0.5       # what a compressed mark loses, in em
 
 _BOUNDARY = re.compile(f"(?<=[{_KANA_KANJI_CLASS}])(?=[{_ALNUM_CLASS}])"
@@ -160,6 +161,11 @@ def spacing(text: str) -> tuple[tuple[int, float, int], ...]:
     for gap, em, owner in spacing(squeezed):
         out.append((visible[gap], em, visible[owner]))
     return tuple(out)
+
+
+def has_autospace(text: str) -> bool:
+    """Whether `text` has a kana/kanji–Latin boundary (a 和欧間)."""
+    return _BOUNDARY.search(text) is not None
 
 
 def _compress(text: str, start: int, end: int):

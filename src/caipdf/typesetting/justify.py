@@ -1,7 +1,7 @@
 """The WeasyPrint hooks that set Japanese body text to JLREQ.
 
 WeasyPrint 70 justifies by stretching spaces only and knows no Japanese
-spacing rules. This module patches four places of WeasyPrint, for text whose
+spacing rules. This module patches five places of WeasyPrint, for text whose
 computed style asks for it (the custom property `--caipdf-typesetting:
 jlreq`, inherited like any custom property):
 
@@ -33,6 +33,10 @@ jlreq`, inherited like any custom property):
    styles with `--caipdf-copy-text: as-written` (the screen and archive
    profiles) the box is drawn inside a marked-content span whose
    ActualText is its text (ISO 32000-1, 14.9.4).
+5. `text.line_break.split_first_line`: a line that would be loose (a
+   Latin word or number just missed it) is split again with its 和欧間
+   at an eighth of an em; if more text fits, that line is taken and (2)
+   narrows its 和欧間 to fit (pushing in, 追い込み, JLREQ 3.8.2).
 
 Nothing is inserted into the text, so no glyph can go missing.
 docs/typesetting.md explains the design.
@@ -118,7 +122,7 @@ FINGERPRINTS = {
 
 #: The functions install() replaces (the others in FINGERPRINTS it relies on).
 REPLACED = ("text.line_break.Layout.setup", "text.line_break.Layout.set_text",
-            "layout.inline.text_align")
+            "layout.inline.text_align", "text.line_break.split_first_line")
 
 
 class TypesettingError(RuntimeError):
@@ -151,7 +155,7 @@ def install() -> None:
 
     from weasyprint import draw
     from weasyprint.formatting_structure import boxes
-    from weasyprint.layout import inline
+    from weasyprint.layout import inline, preferred
     from weasyprint.text import ffi as wffi
     from weasyprint.text import fonts, line_break
 
@@ -166,10 +170,17 @@ def install() -> None:
     _original["set_text"] = line_break.Layout.set_text
     _original["text_align"] = inline.text_align
     _original["draw_text"] = draw.draw_text
+    _original["split_first_line"] = line_break.split_first_line
     line_break.Layout.setup = _setup
     line_break.Layout.set_text = _set_text
     inline.text_align = _text_align
     draw.draw_text = _draw_text
+    # inline.py and preferred.py call it by their own names for it, unless
+    # caipdf.render.line_memo stands there (it calls line_break's).
+    line_break.split_first_line = _split_first_line
+    for caller in (inline, preferred):
+        if caller.split_first_line is _original["split_first_line"]:
+            caller.split_first_line = _split_first_line
     _installed = True
 
 
@@ -215,7 +226,8 @@ def fingerprint(dotted: str) -> str:
 def _original_of(dotted: str):
     key = {"text.line_break.Layout.setup": "setup",
            "text.line_break.Layout.set_text": "set_text",
-           "layout.inline.text_align": "text_align"}.get(dotted)
+           "layout.inline.text_align": "text_align",
+           "text.line_break.split_first_line": "split_first_line"}.get(dotted)
     if key and key in _original:
         return _original[key]
     return _resolve(dotted)
@@ -315,14 +327,15 @@ def _set_text(self, text, justify=False):
 
 def _break_attributes(style, text, base=None):
     """The Pango attribute list for breaking `text` into lines: letter
-    spacing for compression and 和欧間, no-break ranges for kinsoku.
+    spacing for compression and 和欧間 (an eighth of an em while a line is
+    pushed in, `_pushing_in`), no-break ranges for kinsoku.
 
-    Without `base` the list is cached per text and font size, and shared.
+    Without `base` the list is cached per text, font size and tightness, and shared.
     """
     font_size = style["font_size"]
     if base is None:
         cache = style.font_config.__dict__.setdefault("_caipdf_break_attributes", {})
-        key = (text, font_size)
+        key = (text, font_size, _pushing_in)
         if key in cache:
             return cache[key]
         if len(cache) > 50_000:
@@ -352,6 +365,7 @@ def _break_attributes(style, text, base=None):
         letter_spacing: dict[int, float] = {}
         for gap, size, owner in spacing:
             if size > 0:
+                size = jlreq.EIGHTH if _pushing_in else size
                 owner = gap if owner != gap else _next_visible(text, gap)
             letter_spacing[owner] = letter_spacing.get(owner, 0) + size * em
         for owner, value in letter_spacing.items():
@@ -374,6 +388,43 @@ def _break_attributes(style, text, base=None):
     if base is None:
         cache[key] = attrs
     return attrs
+
+
+# True while `_split_first_line` tries a line with 和欧間 at its tightest.
+_pushing_in = False
+#: Space between characters, in em, from which a justified line counts as loose.
+LOOSE = 0.06
+
+
+def _split_first_line(text, style, context, max_width, justification_spacing,
+                      is_line_start=True, minimum=False):
+    """WeasyPrint's line splitter, with pushing in (追い込み, JLREQ 3.8.2).
+
+    A jlreq line that would be loose — broken before a Latin word or number
+    that does not quite fit (「…2017年の日」 before 「ASEAN」), its characters
+    spread more than `LOOSE` apart — is split again with every 和欧間 at an
+    eighth of an em. If more text fits so, that line is taken: `text_align`
+    then narrows its 和欧間 just enough (`line_gaps`). A line only a little
+    short keeps its break: a few thousandths of an em between characters
+    show less than a narrowed 和欧間.
+    """
+    global _pushing_in
+    original = _original["split_first_line"]
+    split = original(text, style, context, max_width, justification_spacing,
+                     is_line_start, minimum)
+    if (split[2] is None or max_width is None or minimum or _pushing_in
+            or not wants_jlreq(style) or not jlreq.has_autospace(text)):
+        return split
+    opportunities = len(jlreq.opportunities(split[0].text)) or 1
+    if (max_width - split[3]) / opportunities < LOOSE * style["font_size"]:
+        return split
+    _pushing_in = True
+    try:
+        tight = original(text, style, context, max_width, justification_spacing,
+                         is_line_start, minimum)
+    finally:
+        _pushing_in = False
+    return tight if tight[1] > split[1] else split
 
 
 def _next_visible(text: str, index: int) -> int:
@@ -553,18 +604,34 @@ def _collect(box, entries: list, plain: bool) -> None:
         entries.append(None)
 
 
-def line_gaps(text: str, advance, ems: list[float], slack: float | None) -> dict[int, float]:
+def line_gaps(text: str, advance, ems: list[float], slack: float,
+              justify: bool = True) -> dict[int, float]:
     """The extra space after each character of a line (index → px):
-    compression, 和欧間 and, if `slack` is given, an equal share of it for
-    every justification opportunity. `ems` are the characters' font sizes,
-    `advance(index)` a character's natural advance."""
+    compression, 和欧間 and, for a `justify`d line, an equal share of the
+    `slack` (the room the line has besides its characters' natural
+    advances) for every justification opportunity. `ems` are the
+    characters' font sizes, `advance(index)` a character's natural advance.
+
+    A line that was pushed in (`_split_first_line`) has less room than its
+    fixed spacing wants: its 和欧間 gaps give way equally, down to an eighth
+    of an em each (JLREQ 3.8.2).
+    """
     gaps: dict[int, float] = {}
+    autospaces: list[tuple[int, float]] = []
     for gap, size, owner in jlreq.spacing(text):
         em = ems[owner]
         if size < 0 and advance(owner) < 0.9 * em:
             continue  # not a full-width mark: nothing to take away
+        if size > 0:
+            autospaces.append((gap, em))
         gaps[gap] = gaps.get(gap, 0) + size * em
-    if slack is not None:
+    excess = sum(gaps.values()) - slack
+    if excess > 0 and autospaces:
+        cut = min([excess / len(autospaces)]
+                  + [(jlreq.QUARTER - jlreq.EIGHTH) * em for _, em in autospaces])
+        for gap, _ in autospaces:
+            gaps[gap] -= cut
+    if justify:
         opportunities = jlreq.opportunities(text)
         if opportunities:
             share = (slack - sum(gaps.values())) / len(opportunities)
@@ -573,11 +640,11 @@ def line_gaps(text: str, advance, ems: list[float], slack: float | None) -> dict
     return gaps
 
 
-def _line_plan(entries: list, slack_before_text: float | None, caches: dict):
+def _line_plan(entries: list, room: float, justify: bool, caches: dict):
     """Width and spacing (`_Plan.after`) of each jlreq text box of a line.
 
-    `slack_before_text`: for a justified line, the available width minus
-    everything on the line but the jlreq text; None otherwise.
+    `room`: the available width minus everything on the line but the jlreq
+    text; `justify`: whether the line is justified.
     """
     parts, ems, spans = [], [], []
     length = natural = 0
@@ -609,8 +676,7 @@ def _line_plan(entries: list, slack_before_text: float | None, caches: dict):
                 return span[4][index - span[1]]
         return 0.0
 
-    slack = None if slack_before_text is None else slack_before_text - natural
-    gaps = line_gaps("".join(parts), advance, ems, slack)
+    gaps = line_gaps("".join(parts), advance, ems, room - natural, justify)
     result = []
     for entry, start, end, width, _ in spans:
         offsets = _byte_offsets(entry.text)
@@ -637,10 +703,8 @@ def _text_align(context, line, available_width, last):
         align_last = line.style["text_align_last"]
         align = align if align_last == "auto" else align_last
     justify = (align == "justify" and line.style["white_space"] in ("normal", "nowrap", "pre-line"))
-    slack_before_text = None
-    if justify:
-        # The available width less what is on the line besides jlreq text.
-        slack_before_text = available_width - (line.width - sum(box.width for box in texts))
+    # The available width less what is on the line besides jlreq text.
+    room = available_width - (line.width - sum(box.width for box in texts))
 
     # Column balancing lays the same lines out again and again: the plan of
     # a line is kept for the document's layout (on its layout context),
@@ -649,11 +713,11 @@ def _text_align(context, line, available_width, last):
     caches = context.__dict__.setdefault("_caipdf_typesetting", {})
     memo = caches.setdefault("lines", {})
     key = (tuple([None if entry is None else (id(entry.style), entry.text) for entry in entries]),
-           None if slack_before_text is None else round(slack_before_text, 6))
+           round(room, 6), justify)
     cached = memo.get(key)
     if cached is None:
         cached = memo[key] = ([box.style for box in texts],
-                              _line_plan(entries, slack_before_text, caches))
+                              _line_plan(entries, room, justify, caches))
     widths: dict[int, float] = {}
     for box, (width, after) in zip(texts, cached[1]):
         widths[id(box)] = width
