@@ -16,6 +16,7 @@ from pypdf.generic import ContentStream
 from caipdf.cli import main
 from caipdf.commands.build import build
 from caipdf.pdf.preflight import preflight
+from caipdf.profiles import PROFILES
 from conftest import ROOT, VOL19
 from pdfcheck import MM, page_texts, squeeze
 
@@ -159,8 +160,6 @@ def test_screen_pdf_is_rgb(vol19_screen_pdf):
 
 @pytest.mark.parametrize("profile", ["print", "screen"])
 def test_two_builds_are_byte_identical(tmp_path, profile):
-    from caipdf.profiles import PROFILES
-
     first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
     build(VOL19, first, profile=PROFILES[profile])
     build(VOL19, second, profile=PROFILES[profile])
@@ -220,17 +219,31 @@ def _body_paragraphs() -> str:
     return text.replace("**", "")
 
 
+def _body_lines(pdf, squeezed_source: str) -> list[str]:
+    """The lines of the PDF's text (pdfium) that hold body text of the issue."""
+    return [line.strip() for text in page_texts(pdf) for line in text.splitlines()
+            if len(line.strip()) >= 8 and squeeze(line) in squeezed_source]
+
+
 def test_text_copied_from_the_screen_pdf_is_the_text_as_written(vol19_screen_pdf, vol19_pdf):
     source = _body_paragraphs()
-    squeezed = squeeze(source)
-
-    def body_lines(pdf):
-        return [line.strip() for text in page_texts(pdf) for line in text.splitlines()
-                if len(line.strip()) >= 8 and squeeze(line) in squeezed]
-
-    lines = body_lines(vol19_screen_pdf)
+    lines = _body_lines(vol19_screen_pdf, squeeze(source))
     assert len(lines) > 300
     assert [line for line in lines if line not in source] == []
     # The print PDF, for the press, leaves readers to guess: they see the gaps
     # of 和欧間 and justification as spaces.
-    assert any(line not in source for line in body_lines(vol19_pdf))
+    assert any(line not in source for line in _body_lines(vol19_pdf, squeeze(source)))
+
+
+def test_text_copied_from_the_archive_pdf_is_the_text_as_written(tmp_path):
+    archived = tmp_path / "vol19.pdf"
+    build(VOL19, archived, profile=PROFILES["archive"])
+    source = _body_paragraphs()
+    lines = _body_lines(archived, squeeze(source))
+    assert len(lines) > 300
+    assert [line for line in lines if line not in source] == []
+    # Untagged, a line is one span: where a page reference meets the text
+    # around it, readers make up no space either (page 8's →p.10).
+    page_8 = page_texts(archived)[8 - 1].splitlines()
+    assert "日本・タイ環境ウィーク(→p.10記事参照)期間中の" in page_8
+    assert "\u2060" not in "".join(page_texts(archived))

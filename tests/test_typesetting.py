@@ -262,6 +262,42 @@ def test_a_line_only_a_little_short_is_not_pushed_in():
     assert 0 < gap_after(lines[0], find(lines[0], "あい")) < justify.LOOSE
 
 
+def test_ragged_text_is_not_pushed_in():
+    lines = glyph_lines(paragraph_pdf("<p>あいう2え3おかきIJさしすせそ</p>", width_em=10,
+                                      css="p { text-indent: 0; text-align: left }"))
+    assert text_of(lines[0]) == "あいう2え3おかき"
+    assert gap_after(lines[0], find(lines[0], "う2")) == pytest.approx(0.25, abs=0.002)
+
+
+def test_autospace_is_found_through_word_joiners():
+    assert jlreq.has_autospace("p.\u20608\u2060記事")
+    assert jlreq.has_autospace("あいCOP")
+    assert not jlreq.has_autospace("あい「COP」")
+
+
+def _gaps(text: str, slack: float, justified: bool = True) -> dict[int, float]:
+    # Every character 1 em (10 px) wide, so no mark is too narrow to compress.
+    return justify.line_gaps(text, lambda index: 10.0, [10.0] * len(text), slack, justified)
+
+
+def test_line_gaps_narrow_autospace_alike_when_the_line_is_pushed_in():
+    # あA and Aい: two quarter-em gaps (5 px) in a line with only 3 px of room.
+    gaps = _gaps("あAい", slack=3.0)
+    assert gaps[0] == pytest.approx(1.5) and gaps[1] == pytest.approx(1.5)
+
+
+def test_line_gaps_narrow_autospace_no_further_than_an_eighth():
+    gaps = _gaps("あAい", slack=0.0, justified=False)
+    assert gaps[0] == pytest.approx(1.25) and gaps[1] == pytest.approx(1.25)
+
+
+def test_line_gaps_leave_autospace_whole_when_there_is_room():
+    # 8 px of room: the two quarter ems (5 px), then 1 px for each of the
+    # three justification opportunities.
+    gaps = _gaps("あAいう", slack=8.0)
+    assert gaps == pytest.approx({0: 3.5, 1: 3.5, 2: 1.0})
+
+
 @pytest.mark.parametrize("text, width, first_line", [
     ("あいうえ～かきく", 5, "あいう"),       # ～ would start line 2 in plain WeasyPrint
     ("あいうえ〜かきく", 5, "あいう"),

@@ -1,6 +1,7 @@
 """WeasyPrint's C declarations from caipdf's prebuilt cffi tables
 (caipdf.render.weasyprint_ffi): used, current, and invisible in the output."""
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -56,3 +57,20 @@ def test_the_pdf_is_byte_identical_without_the_tables(vol19_pdf, tmp_path):
     subprocess.run([sys.executable, "-c", script, str(VOL19), str(without)],
                    check=True, capture_output=True, cwd=ROOT)
     assert without.read_bytes() == vol19_pdf.read_bytes()
+
+
+def test_a_library_the_tables_cannot_open_is_left_to_cffi(tmp_path, capsys):
+    # The prebuilt FFI opens libraries by the names WeasyPrint tries; cffi's
+    # own also asks ctypes.util.find_library ('gobject-2.0' is found only so).
+    source = (WEASYPRINT_TEXT / "ffi.py").read_text(encoding="utf-8")
+    names = ("'libgobject-2.0-0', 'gobject-2.0-0', 'gobject-2.0',\n"
+             "    'libgobject-2.0.so.0', 'libgobject-2.0.0.dylib', 'libgobject-2.0-0.dll'")
+    assert names in source
+    (tmp_path / "ffi.py").write_text(source.replace(names, "'gobject-2.0'"), encoding="utf-8")
+    spec = weasyprint_ffi._PrebuiltFinder().find_spec(weasyprint_ffi.MODULE, [str(tmp_path)])
+    assert spec is not None  # the declarations are the same
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert isinstance(module.ffi, cffi.FFI)
+    assert module.gobject.g_type_init
+    assert "could not import" not in capsys.readouterr().out  # no install hints for nothing

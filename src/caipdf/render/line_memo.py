@@ -10,7 +10,8 @@ of a build's time.
 `split_first_line(text, style, context, max_width, justification_spacing,
 is_line_start, minimum)` depends on nothing else: the text, the computed
 style (fonts, size, language, spacing), the width, and the font
-configuration the style carries. It returns its Pango layout deactivated
+configuration the style carries (and, once caipdf.typesetting has wrapped
+it, on settings of that module that do not change during a layout). It returns its Pango layout deactivated
 (`first_line_metrics`): the text and a few numbers, laid out again from them
 when the line is drawn. So `install()` makes WeasyPrint's line splitter
 remember each answer for the rest of the document's layout (on its layout

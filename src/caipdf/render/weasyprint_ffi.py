@@ -12,8 +12,9 @@ a millisecond and whose `ffi` parses type strings in C.
 `install()` puts a finder on `sys.meta_path` that loads weasyprint.text.ffi
 from WeasyPrint's own file with those two statements replaced by the
 prebuilt `ffi` — only when the declarations in that file are byte for byte
-the ones the tables were compiled from (their sha256). Otherwise, or if this
-cffi cannot load the tables, WeasyPrint is imported as it always is. Nothing
+the ones the tables were compiled from (their sha256). Otherwise, if this
+cffi cannot load the tables, or if the prebuilt FFI cannot open a library
+that cffi's own would find, WeasyPrint is imported as it always is. Nothing
 else changes: a build's PDF is byte-identical either way
 (tests/test_weasyprint_ffi.py).
 
@@ -23,10 +24,12 @@ After a WeasyPrint upgrade, regenerate the tables:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import io
 import sys
 from pathlib import Path
 
@@ -82,7 +85,15 @@ class _PrebuiltFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return None
 
     def exec_module(self, module):
-        exec(compile(self.source, module.__spec__.origin, "exec"), module.__dict__)
+        origin = module.__spec__.origin
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):  # WeasyPrint's install hints
+                exec(compile(self.source, origin, "exec"), module.__dict__)
+        except OSError:
+            # A library the prebuilt FFI cannot open by the names WeasyPrint
+            # tries; cffi's own FFI also asks ctypes.util.find_library.
+            source = Path(origin).read_text(encoding="utf-8")
+            exec(compile(source, origin, "exec"), module.__dict__)
 
 
 def install() -> None:

@@ -164,8 +164,9 @@ def spacing(text: str) -> tuple[tuple[int, float, int], ...]:
 
 
 def has_autospace(text: str) -> bool:
-    """Whether `text` has a kana/kanji–Latin boundary (a 和欧間)."""
-    return _BOUNDARY.search(text) is not None
+    """Whether `text` has a kana/kanji–Latin boundary (a 和欧間), looking
+    through zero-width characters as `spacing` does."""
+    return any(size > 0 for _, size, _ in spacing(text))
 
 
 def _compress(text: str, start: int, end: int):

@@ -27,12 +27,14 @@ jlreq`, inherited like any custom property):
    (`draw.text.draw_first_line`, which emits whole thousandths of an em)
    draws every glyph within half a thousandth of an em of its place.
 
-4. `draw.draw_text`, as `draw.draw_inline_level` calls it: where a text
-   box's plan moved glyphs apart, PDF readers make up spaces when text is
-   copied or searched ("2018 年 10 月", "改 定" on a loose line). For
-   styles with `--caipdf-copy-text: as-written` (the screen and archive
-   profiles) the box is drawn inside a marked-content span whose
-   ActualText is its text (ISO 32000-1, 14.9.4).
+4. `draw.draw_inline_level` (for a line box) and `draw.draw_text` (as
+   draw_inline_level calls it): where the plans moved glyphs apart, PDF
+   readers make up spaces when text is copied or searched ("2018 年 10 月",
+   "改 定" on a loose line). For styles with `--caipdf-copy-text:
+   as-written` (the screen and archive profiles) the text is drawn inside a
+   marked-content span whose ActualText is the text as written, without
+   zero-width characters (ISO 32000-1, 14.9.4): one span per line in an
+   untagged PDF, one per text box in a tagged one (see `_draw_text`).
 5. `text.line_break.split_first_line`: a line that would be loose (a
    Latin word or number just missed it) is split again with its 和欧間
    at an eighth of an em; if more text fits, that line is taken and (2)
@@ -53,6 +55,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -114,7 +117,7 @@ FINGERPRINTS = {
         "65c1a1c4fa75ee95975fa01db9055b519bfcc205d3f70a3c4e81a906b8fbb429",
     "layout.inline.add_word_spacing":
         "879516e71f1b80fa1833aee877e1a34c851248c5fd871d6c855c58f07358d418",
-    # draws every text box of a line through the name draw.draw_text
+    # replaced (wrapped): draws each line box, and calls itself by name
     "draw.draw_inline_level":
         "068162a401d00efd3bc23a37df12a1c743cd8958cdbf4f03960a777760b1e01c",
 }
@@ -122,7 +125,8 @@ FINGERPRINTS = {
 
 #: The functions install() replaces (the others in FINGERPRINTS it relies on).
 REPLACED = ("text.line_break.Layout.setup", "text.line_break.Layout.set_text",
-            "layout.inline.text_align", "text.line_break.split_first_line")
+            "layout.inline.text_align", "text.line_break.split_first_line",
+            "draw.draw_inline_level")
 
 
 class TypesettingError(RuntimeError):
@@ -169,11 +173,13 @@ def install() -> None:
     _original["setup"] = line_break.Layout.setup
     _original["set_text"] = line_break.Layout.set_text
     _original["text_align"] = inline.text_align
+    _original["draw_inline_level"] = draw.draw_inline_level
     _original["draw_text"] = draw.draw_text
     _original["split_first_line"] = line_break.split_first_line
     line_break.Layout.setup = _setup
     line_break.Layout.set_text = _set_text
     inline.text_align = _text_align
+    draw.draw_inline_level = _draw_inline_level
     draw.draw_text = _draw_text
     # inline.py and preferred.py call it by their own names for it, unless
     # caipdf.render.line_memo stands there (it calls line_break's).
@@ -227,7 +233,8 @@ def _original_of(dotted: str):
     key = {"text.line_break.Layout.setup": "setup",
            "text.line_break.Layout.set_text": "set_text",
            "layout.inline.text_align": "text_align",
-           "text.line_break.split_first_line": "split_first_line"}.get(dotted)
+           "text.line_break.split_first_line": "split_first_line",
+           "draw.draw_inline_level": "draw_inline_level"}.get(dotted)
     if key and key in _original:
         return _original[key]
     return _resolve(dotted)
@@ -248,6 +255,8 @@ def _declare_pango(ffi) -> None:
         try:
             getattr(library, name)
         except AttributeError:
+            if not hasattr(ffi, "cdef"):  # caipdf's prebuilt tables declare it: Pango lacks it
+                raise TypesettingError(f"this Pango has no {name}(): install Pango 1.44 or later")
             ffi.cdef(declaration)
 
 
@@ -330,12 +339,13 @@ def _break_attributes(style, text, base=None):
     spacing for compression and 和欧間 (an eighth of an em while a line is
     pushed in, `_pushing_in`), no-break ranges for kinsoku.
 
-    Without `base` the list is cached per text, font size and tightness, and shared.
+    Without `base` the list is cached per text, font size, language and
+    tightness, and shared.
     """
     font_size = style["font_size"]
     if base is None:
         cache = style.font_config.__dict__.setdefault("_caipdf_break_attributes", {})
-        key = (text, font_size, _pushing_in)
+        key = (text, font_size, style["lang"], _pushing_in)
         if key in cache:
             return cache[key]
         if len(cache) > 50_000:
@@ -391,6 +401,8 @@ def _break_attributes(style, text, base=None):
 
 
 # True while `_split_first_line` tries a line with 和欧間 at its tightest.
+# (A module flag: WeasyPrint lays out one document at a time per process,
+# and caipdf runs parallel builds in forked processes.)
 _pushing_in = False
 #: Space between characters, in em, from which a justified line counts as loose.
 LOOSE = 0.06
@@ -413,10 +425,11 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
     split = original(text, style, context, max_width, justification_spacing,
                      is_line_start, minimum)
     if (split[2] is None or max_width is None or minimum or _pushing_in
-            or not wants_jlreq(style) or not jlreq.has_autospace(text)):
+            or not wants_jlreq(style) or not _justified(style)):
         return split
     opportunities = len(jlreq.opportunities(split[0].text)) or 1
-    if (max_width - split[3]) / opportunities < LOOSE * style["font_size"]:
+    if ((max_width - split[3]) / opportunities < LOOSE * style["font_size"]
+            or not jlreq.has_autospace(text)):
         return split
     _pushing_in = True
     try:
@@ -425,6 +438,12 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
     finally:
         _pushing_in = False
     return tight if tight[1] > split[1] else split
+
+
+def _justified(style) -> bool:
+    """Whether lines of `style` are justified (but the last of a paragraph)."""
+    return (style["text_align_all"] == "justify"
+            and style["white_space"] in ("normal", "nowrap", "pre-line"))
 
 
 def _next_visible(text: str, index: int) -> int:
@@ -702,7 +721,7 @@ def _text_align(context, line, available_width, last):
     if last:
         align_last = line.style["text_align_last"]
         align = align if align_last == "auto" else align_last
-    justify = (align == "justify" and line.style["white_space"] in ("normal", "nowrap", "pre-line"))
+    justify = align == "justify" and line.style["white_space"] in ("normal", "nowrap", "pre-line")
     # The available width less what is on the line besides jlreq text.
     room = available_width - (line.width - sum(box.width for box in texts))
 
@@ -735,16 +754,56 @@ def _text_align(context, line, available_width, last):
 
 # --- 4: the text a reader copies ---------------------------------------------
 
+def _draw_inline_level(stream, page, box, *args, **kwargs):
+    # An untagged PDF gets one span per line: readers then take the line's
+    # boxes as one text, with no made-up space where two boxes meet.
+    text = None
+    if isinstance(box, LineBox) and getattr(stream, "_tags", None) is None:
+        text = _copy_text(box.style, box.descendants())
+    with _actual_text(stream, text):
+        return _original["draw_inline_level"](stream, page, box, *args, **kwargs)
+
+
 def _draw_text(stream, textbox, *args, **kwargs):
-    plan = textbox.pango_layout.__dict__.get("_caipdf_plan")
-    if plan is None or not plan.after or _keyword(textbox.style, _COPY_KEY) != "as-written":
+    # A tagged PDF (PDF/UA) marks each text box for its structure tree, and
+    # pdfium reads ActualText only from the innermost marked content: one
+    # span per box, inside WeasyPrint's.
+    text = None
+    if getattr(stream, "_tags", None) is not None:
+        text = _copy_text(textbox.style, [textbox])
+    with _actual_text(stream, text):
         return _original["draw_text"](stream, textbox, *args, **kwargs)
-    stream.begin_marked_content(
-        "Span", pydyf.Dictionary({"ActualText": pydyf.String(textbox.text)}))
+
+
+@contextmanager
+def _actual_text(stream, text: str | None):
+    if text is None:
+        yield
+        return
+    stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
     try:
-        return _original["draw_text"](stream, textbox, *args, **kwargs)
+        yield
     finally:
         stream.end_marked_content()
+
+
+def _copy_text(style, boxes) -> str | None:
+    """The text a reader should copy from `boxes` (a line's, or one text
+    box), if caipdf spaced any of it apart and `style` asks for it
+    (`--caipdf-copy-text: as-written`)."""
+    if _keyword(style, _COPY_KEY) != "as-written":
+        return None
+    texts, spaced = [], False
+    for box in boxes:
+        if isinstance(box, TextBox) and box.style["visibility"] == "visible":
+            texts.append(box.text)
+            plan = box.pango_layout.__dict__.get("_caipdf_plan")
+            spaced = spaced or bool(plan and plan.after)
+    text = "".join(texts).translate(_WITHOUT_TRANSPARENT)
+    return text if spaced and text.strip() else None
+
+
+_WITHOUT_TRANSPARENT = dict.fromkeys(map(ord, jlreq.TRANSPARENT))
 
 
 def _to_units(value: float) -> int:
