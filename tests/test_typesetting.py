@@ -262,6 +262,18 @@ def test_a_line_only_a_little_short_is_not_pushed_in():
     assert 0 < gap_after(lines[0], find(lines[0], "あい")) < justify.LOOSE
 
 
+def test_a_word_joiner_starting_a_run_keeps_the_line_flush():
+    # The joiner is a zero-width glyph at the start of the digit's run: pdfium
+    # lost the 和欧間 after 2 until caipdf.pdf.text_runs tidied the TJ array.
+    lines = glyph_lines(paragraph_pdf("<p>あいうえおか\u20602きくけこさしすせそたちつ</p>",
+                                      width_em=10, css="p { text-indent: 0 }"))
+    line = lines[0]
+    assert text_of(line) == "あいうえおか2きくけ"
+    assert gap_after(line, find(line, "2き")) == pytest.approx(gap_after(line, find(line, "か2")),
+                                                              abs=0.002)
+    assert em(line[-1].right - LEFT) == pytest.approx(10, abs=0.002)
+
+
 def test_ragged_text_is_not_pushed_in():
     lines = glyph_lines(paragraph_pdf("<p>あいう2え3おかきIJさしすせそ</p>", width_em=10,
                                       css="p { text-indent: 0; text-align: left }"))

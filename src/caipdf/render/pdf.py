@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from caipdf import paths, typesetting
+from caipdf.pdf import text_runs
 
 # Hide the system's fonts before WeasyPrint (and so fontconfig) starts: the
 # only fonts are the @font-face files in fonts/, so output is the same on
@@ -103,6 +104,13 @@ def render(html: str, base: Path, stylesheets: Sequence[Path] = (),
     return Rendering(document, collector.warnings, collector.errors)
 
 
-def write_pdf(rendering: Rendering, **options) -> bytes:
-    """The PDF bytes; `options` are WeasyPrint's write_pdf options."""
-    return rendering.document.write_pdf(**options)
+def write_pdf(rendering: Rendering, finisher=None, **options) -> bytes:
+    """The PDF bytes; `options` are WeasyPrint's write_pdf options, and a
+    `finisher` (a profile's) changes the PDF before it is written."""
+
+    def finish(document, pdf):
+        text_runs.drop_empty_strings(pdf)  # what every reader places alike: see the module
+        if finisher:
+            finisher(document, pdf)
+
+    return rendering.document.write_pdf(finisher=finish, **options)
