@@ -247,3 +247,19 @@ def test_text_copied_from_the_archive_pdf_is_the_text_as_written(tmp_path):
     page_8 = page_texts(archived)[8 - 1].splitlines()
     assert "日本・タイ環境ウィーク(→p.10記事参照)期間中の" in page_8
     assert "\u2060" not in "".join(page_texts(archived))
+
+
+def test_only_content_streams_lose_their_empty_strings():
+    import pydyf
+    from weasyprint.pdf.stream import Stream
+
+    from caipdf.pdf.text_runs import drop_empty_strings
+
+    pdf = pydyf.PDF()
+    attached = pydyf.Stream([b"a source file that ends like [<> 1] TJ"])
+    content = Stream(None, None, None, None, None, None, None)
+    content.stream = [b"BT", b"[<>0.0<008b>-160] TJ", b"ET"]
+    pdf.add_object(attached), pdf.add_object(content)
+    drop_empty_strings(pdf)
+    assert attached.stream == [b"a source file that ends like [<> 1] TJ"]
+    assert content.stream == [b"BT", b"[ 0.0<008b>-160] TJ", b"ET"]

@@ -274,6 +274,33 @@ def test_a_word_joiner_starting_a_run_keeps_the_line_flush():
     assert em(line[-1].right - LEFT) == pytest.approx(10, abs=0.002)
 
 
+def _copied_text(body: str, width_em: float) -> str:
+    """The text pdfium reads from a paragraph set with copy text as written
+    (an untagged PDF, like the archive's)."""
+    import pypdfium2 as pdfium
+
+    pdf = paragraph_pdf(body, width_em=width_em,
+                        css="p { text-indent: 0 } html { --caipdf-copy-text: as-written }")
+    return pdfium.PdfDocument(pdf)[0].get_textpage().get_text_range()
+
+
+def test_a_spaced_line_copies_as_written():
+    text = _copied_text("<p>あいう2え3おかきIJさしすせそ</p>", 12)
+    assert len(text.splitlines()) == 2
+    assert "".join(text.splitlines()) == "あいう2え3おかきIJさしすせそ"  # no space at 和欧間
+
+
+def test_copy_text_keeps_an_inline_block_and_a_positioned_box():
+    inline_block = _copied_text(
+        "<p>あいう2え3おかき<span style='display: inline-block; width: 6em'>内側2018年の"
+        "文字列です</span>IJさしすせそ</p>", 12)
+    assert "内側2018年" in inline_block
+    positioned = _copied_text(
+        "<p>あいう2え3おかき<span style='position: relative; top: 1px'>相対ABC位置</span>"
+        "IJさしすせそたちつてと</p>", 12)
+    assert "ABC位置" in positioned.replace("\r\n", "")
+
+
 def test_ragged_text_is_not_pushed_in():
     lines = glyph_lines(paragraph_pdf("<p>あいう2え3おかきIJさしすせそ</p>", width_em=10,
                                       css="p { text-indent: 0; text-align: left }"))

@@ -20,8 +20,12 @@ TJ = b"] TJ"
 
 
 def drop_empty_strings(pdf: pydyf.PDF) -> None:
+    """In WeasyPrint's content streams (pages, groups, patterns) only: fonts,
+    images, profiles and attached files are plain pydyf streams, left as they are."""
+    from weasyprint.pdf.stream import Stream
+
     for obj in pdf.objects:
-        if isinstance(obj, pydyf.Stream):
+        if isinstance(obj, Stream):
             obj.stream = [_without_empty_strings(chunk) for chunk in obj.stream]
 
 

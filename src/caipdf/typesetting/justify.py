@@ -147,6 +147,7 @@ _original: dict[str, object] = {}
 # before caipdf.render.pdf has hidden the system's fonts from fontconfig.
 ffi = pango = TO_UNITS = FROM_UNITS = None
 TextBox = LineBox = InlineBox = Layout = get_pango_font_key = get_log_attrs = None
+StackingContext = None
 
 
 def install() -> None:
@@ -157,7 +158,7 @@ def install() -> None:
         return
     check_weasyprint(everything=False)
 
-    from weasyprint import draw
+    from weasyprint import draw, stacking
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout import inline, preferred
     from weasyprint.text import ffi as wffi
@@ -165,11 +166,12 @@ def install() -> None:
 
     _declare_pango(wffi.ffi)
     global ffi, pango, TO_UNITS, FROM_UNITS, TextBox, LineBox, InlineBox, Layout
-    global get_pango_font_key, get_log_attrs
+    global get_pango_font_key, get_log_attrs, StackingContext
     ffi, pango, TO_UNITS, FROM_UNITS = wffi.ffi, wffi.pango, wffi.TO_UNITS, wffi.FROM_UNITS
     TextBox, LineBox, InlineBox = boxes.TextBox, boxes.LineBox, boxes.InlineBox
     Layout, get_pango_font_key = line_break.Layout, fonts.get_pango_font_key
     get_log_attrs = line_break.get_log_attrs
+    StackingContext = stacking.StackingContext
     _original["setup"] = line_break.Layout.setup
     _original["set_text"] = line_break.Layout.set_text
     _original["text_align"] = inline.text_align
@@ -756,20 +758,31 @@ def _text_align(context, line, available_width, last):
 
 def _draw_inline_level(stream, page, box, *args, **kwargs):
     # An untagged PDF gets one span per line: readers then take the line's
-    # boxes as one text, with no made-up space where two boxes meet.
+    # boxes as one text, with no made-up space where two boxes meet. Not a
+    # line holding an inline-block (a stacking context when drawn): its text
+    # is not among the line's boxes, and the span would hide it.
     text = None
     if isinstance(box, LineBox) and getattr(stream, "_tags", None) is None:
-        text = _copy_text(box.style, box.descendants())
-    with _actual_text(stream, text):
+        boxes = list(box.descendants())
+        if not any(isinstance(child, StackingContext) for child in boxes):
+            text = _copy_text(box.style, boxes)
+    if text is None:
         return _original["draw_inline_level"](stream, page, box, *args, **kwargs)
+    stream._caipdf_line_span = True
+    try:
+        with _actual_text(stream, text):
+            return _original["draw_inline_level"](stream, page, box, *args, **kwargs)
+    finally:
+        stream._caipdf_line_span = False
 
 
 def _draw_text(stream, textbox, *args, **kwargs):
-    # A tagged PDF (PDF/UA) marks each text box for its structure tree, and
-    # pdfium reads ActualText only from the innermost marked content: one
-    # span per box, inside WeasyPrint's.
+    # Text outside a line span gets a span of its own: every text box of a
+    # tagged PDF (PDF/UA marks each one for its structure tree, and pdfium
+    # reads ActualText only from the innermost marked content), and text
+    # drawn apart from its line (a list marker, a positioned inline box).
     text = None
-    if getattr(stream, "_tags", None) is not None:
+    if not getattr(stream, "_caipdf_line_span", False):
         text = _copy_text(textbox.style, [textbox])
     with _actual_text(stream, text):
         return _original["draw_text"](stream, textbox, *args, **kwargs)
