@@ -12,6 +12,7 @@ import statistics
 import pytest
 
 from caipdf.typesetting import jlreq, justify, metrics
+from conftest import ROOT
 from typesetting_pdf import LEFT, em, find, gap_after, glyph_lines, paragraph_pdf, text_of
 
 # --------------------------------------------------------------- the rules
@@ -252,6 +253,35 @@ def test_a_loose_line_is_pushed_in_by_narrowing_its_autospace(monkeypatch):
     assert em(line[-1].right - LEFT) == pytest.approx(10, abs=0.002)
 
 
+def test_a_line_is_pushed_in_by_closing_up_its_marks(monkeypatch):
+    # 。 may not start a line: without pushing in, く goes down with it and
+    # the line spreads by a sixth of an em.
+    text, css = "<p>あい、うえ、おかきく。けこ</p>", "p { text-indent: 0 }"
+    line = glyph_lines(paragraph_pdf(text, width_em=10, css=css))[0]
+    monkeypatch.setattr(justify, "LOOSE", math.inf)  # never push in
+    spread = glyph_lines(paragraph_pdf(text, width_em=10, css=css))[0]
+    assert text_of(spread) == "あい、うえ、おかき"
+    assert gap_after(spread, find(spread, "あい")) > 0.1
+    assert text_of(line) == "あい、うえ、おかきく。"
+    commas = [gap_after(line, index) for index, glyph in enumerate(line) if glyph.char == "、"]
+    assert all(-jlreq.HALF <= gap < -0.1 for gap in commas)
+    assert max(commas) - min(commas) < 0.002                      # closed up alike
+    assert gap_after(line, find(line, "あい")) == pytest.approx(0, abs=0.002)
+    # The line-end 。 keeps half to all of its em, and the line ends at the edge.
+    full_stop = line[-1]
+    assert em(full_stop.x - LEFT) + 0.5 <= 10 + 0.002 <= em(full_stop.right - LEFT) + 0.004
+
+
+def test_marks_that_may_close_up():
+    assert jlreq.squeezable("あ、い「う」。え") == [(1, 1), (2, 3), (6, 6)]  # not 」 before 。
+    assert jlreq.squeezable("「あ") == []  # a line-start bracket: no gap before it
+
+
+def test_line_gaps_close_up_marks_before_autospace():
+    gaps = _gaps("あ、いAう", slack=2.0)  # 3 px short: the comma gives them all
+    assert (gaps[1], gaps[2], gaps[3]) == pytest.approx((-3.0, 2.5, 2.5))
+
+
 def test_a_line_only_a_little_short_is_not_pushed_in():
     # I would fit with 和欧間 at an eighth of an em, but the line without it is
     # only 0.3 em short: spread by a few hundredths of an em between characters.
@@ -379,6 +409,23 @@ def test_vol19_justified_lines_end_flush(vol19_report):
     assert report.justified_lines > 250
     assert report.shortfall_median <= 0.02
     assert report.shortfall_p95 <= 0.1
+    assert report.overflow_max <= 0.01  # pushed-in lines too: no line runs past its column
+
+
+def test_the_metrics_see_a_line_run_past_its_column(tmp_path):
+    """The overflow figure can fail: a line whose unbreakable text (here
+    `white-space: nowrap`) is wider than its column runs past the edge."""
+    from caipdf.render.pdf import render, write_pdf
+
+    html = (f"<html lang=ja><link rel=stylesheet href='{(ROOT / 'layouts' / 'fonts.css').as_uri()}'>"
+            "<style>@page { size: A4; margin: 15mm 16mm 20mm 16mm }"
+            " body { margin: 0; font: 9pt/1.7 'CAI Latin Mincho', 'CAI Mincho' }"
+            " div { columns: 2; column-gap: 6.55mm } p { text-align: justify; margin: 0 }</style>"
+            "<div><p>" + "あいうえお" * 4 + "<span style='white-space: nowrap'>"
+            + "かAきBくCけDこE" * 4 + "</span>" + "さしすせそ" * 60 + "</p></div></html>")
+    path = tmp_path / "overflow.pdf"
+    path.write_bytes(write_pdf(render(html, tmp_path)))
+    assert metrics.measure(path).overflow_max > 0.5
 
 
 def test_vol19_autospace(vol19_report):

@@ -163,6 +163,22 @@ def spacing(text: str) -> tuple[tuple[int, float, int], ...]:
     return tuple(out)
 
 
+def squeezable(text: str) -> list[tuple[int, int]]:
+    """The half-em spaces of full-width marks that a line may close up when
+    it is pushed in (JLREQ 3.8.2): after a closing bracket, comma or full
+    stop — the line's last character too, then set half width — and before
+    an opening bracket, unless compression has taken the half already.
+    `(gap, owner)` pairs, as in `spacing`."""
+    taken = compressed_gaps(text)
+    out = []
+    for index, ch in enumerate(text):
+        if ch in COMPRESSIBLE_CLOSING and index not in taken:
+            out.append((index, index))
+        elif ch in COMPRESSIBLE_OPENING and index > 0 and index - 1 not in taken:
+            out.append((index - 1, index))
+    return out
+
+
 def has_autospace(text: str) -> bool:
     """Whether `text` has a kana/kanji–Latin boundary (a 和欧間), looking
     through zero-width characters as `spacing` does."""

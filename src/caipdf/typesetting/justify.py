@@ -338,8 +338,9 @@ def _set_text(self, text, justify=False):
 
 def _break_attributes(style, text, base=None):
     """The Pango attribute list for breaking `text` into lines: letter
-    spacing for compression and 和欧間 (an eighth of an em while a line is
-    pushed in, `_pushing_in`), no-break ranges for kinsoku.
+    spacing for compression and 和欧間 (while a line is pushed in,
+    `_pushing_in`: 和欧間 an eighth of an em, and every mark's half em
+    closed up), no-break ranges for kinsoku.
 
     Without `base` the list is cached per text, font size, language and
     tightness, and shared.
@@ -353,6 +354,8 @@ def _break_attributes(style, text, base=None):
         if len(cache) > 50_000:
             cache.clear()  # a font configuration reused for many documents
     spacing = jlreq.spacing(text)
+    if _pushing_in:
+        spacing += tuple((gap, -jlreq.HALF, owner) for gap, owner in jlreq.squeezable(text))
     lang = style["lang"]
     no_break = [index for index in jlreq.no_break_before(text)
                 if _pango_breaks(text[index - 1], text[index], lang)]
@@ -408,38 +411,81 @@ def _break_attributes(style, text, base=None):
 _pushing_in = False
 #: Space between characters, in em, from which a justified line counts as loose.
 LOOSE = 0.06
+#: Lines below a loose one looked at before it is pushed in (a paragraph's
+#: worth: one break moved moves all those below it).
+LOOKAHEAD = 40
 
 
 def _split_first_line(text, style, context, max_width, justification_spacing,
                       is_line_start=True, minimum=False):
     """WeasyPrint's line splitter, with pushing in (追い込み, JLREQ 3.8.2).
 
-    A jlreq line that would be loose — broken before a Latin word or number
-    that does not quite fit (「…2017年の日」 before 「ASEAN」), its characters
-    spread more than `LOOSE` apart — is split again with every 和欧間 at an
-    eighth of an em. If more text fits so, that line is taken: `text_align`
-    then narrows its 和欧間 just enough (`line_gaps`). A line only a little
-    short keeps its break: a few thousandths of an em between characters
-    show less than a narrowed 和欧間.
+    A justified jlreq line that would be loose — broken before a word or
+    number that does not quite fit (「…2017年の日」 before 「ASEAN」), its
+    characters spread more than `LOOSE` apart — is split again with the half
+    ems of its marks closed up and its 和欧間 at an eighth of an em. If more
+    text fits so, and no line below in the paragraph comes out looser for it
+    (`LOOKAHEAD`), that line is taken: `text_align` then closes it up just enough (`line_gaps`).
+    A line only a little short keeps its break: a few hundredths of an em
+    between characters show less than a narrowed 和欧間 or a half-width comma.
     """
     global _pushing_in
-    original = _original["split_first_line"]
-    split = original(text, style, context, max_width, justification_spacing,
-                     is_line_start, minimum)
+    arguments = (style, context, max_width, justification_spacing, is_line_start, minimum)
+    memo = context.__dict__.setdefault("_caipdf_plain_splits", {})
+
+    def original(text, *arguments):
+        """WeasyPrint's split, remembered for the layout (the lines below a
+        loose one are looked at again and again)."""
+        key = (text, id(style), max_width, justification_spacing, is_line_start, minimum,
+               _pushing_in)
+        answer = memo.get(key)
+        if answer is None or answer[0] is not style:
+            answer = memo[key] = (style, _original["split_first_line"](text, *arguments))
+        return answer[1]
+
+    split = original(text, *arguments)
     if (split[2] is None or max_width is None or minimum or _pushing_in
             or not wants_jlreq(style) or not _justified(style)):
         return split
-    opportunities = len(jlreq.opportunities(split[0].text)) or 1
-    if ((max_width - split[3]) / opportunities < LOOSE * style["font_size"]
-            or not jlreq.has_autospace(text)):
+    spread = _spread(split, max_width, style)
+    if spread < LOOSE:
         return split
     _pushing_in = True
     try:
-        tight = original(text, style, context, max_width, justification_spacing,
-                         is_line_start, minimum)
+        tight = original(text, *arguments)
     finally:
         _pushing_in = False
-    return tight if tight[1] > split[1] else split
+    if tight[1] <= split[1]:
+        return split
+    # The text pushed in leaves the lines below, and each break below moves:
+    # take the way whose loosest line, of this one and the LOOKAHEAD below
+    # it in the paragraph, is the less loose.
+    def loosest_below(line) -> float:
+        spreads, rest = [], text
+        for _ in range(LOOKAHEAD):
+            if line[2] is None:
+                break
+            rest = rest.encode()[line[2]:].decode()  # resume indexes are in UTF-8 bytes
+            if not rest.strip():
+                break
+            line = original(rest, *arguments)
+            spreads.append(_spread(line, max_width, style))
+        return max(spreads, default=0.0)
+
+    if loosest_below(tight) >= max(spread, loosest_below(split)):
+        return split
+    # Measured with the marks closed up: `_line_plan` must measure it again.
+    tight[0]._caipdf_pushed_in = True
+    return tight
+
+
+def _spread(split, max_width: float, style) -> float:
+    """The space between the characters of a split's line once justified, in
+    em (none for a paragraph's last line, which is not)."""
+    if split[2] is None:
+        return 0.0
+    opportunities = len(jlreq.opportunities(split[0].text)) or 1
+    return (max_width - split[3]) / opportunities / style["font_size"]
 
 
 def _justified(style) -> bool:
@@ -634,8 +680,9 @@ def line_gaps(text: str, advance, ems: list[float], slack: float,
     characters' font sizes, `advance(index)` a character's natural advance.
 
     A line that was pushed in (`_split_first_line`) has less room than its
-    fixed spacing wants: its 和欧間 gaps give way equally, down to an eighth
-    of an em each (JLREQ 3.8.2).
+    fixed spacing wants: the half ems of its marks (`jlreq.squeezable`, a
+    line-end comma's too) give way equally, down to none, then its 和欧間
+    gaps, down to an eighth of an em each (JLREQ 3.8.2).
     """
     gaps: dict[int, float] = {}
     autospaces: list[tuple[int, float]] = []
@@ -647,7 +694,14 @@ def line_gaps(text: str, advance, ems: list[float], slack: float,
             autospaces.append((gap, em))
         gaps[gap] = gaps.get(gap, 0) + size * em
     excess = sum(gaps.values()) - slack
-    if excess > 0 and autospaces:
+    halves = [(gap, ems[owner]) for gap, owner in jlreq.squeezable(text)
+              if advance(owner) >= 0.9 * ems[owner]] if excess > 1e-9 else []
+    if halves:  # the half ems of marks close up first, alike, down to none
+        cut = min([excess / len(halves)] + [jlreq.HALF * em for _, em in halves])
+        for gap, _ in halves:
+            gaps[gap] = gaps.get(gap, 0) - cut
+        excess -= cut * len(halves)
+    if excess > 1e-9 and autospaces:  # then 和欧間, alike, down to an eighth
         cut = min([excess / len(autospaces)]
                   + [(jlreq.QUARTER - jlreq.EIGHTH) * em for _, em in autospaces])
         for gap, _ in autospaces:
@@ -677,7 +731,8 @@ def _line_plan(entries: list, room: float, justify: bool, caches: dict):
             continue
         text, style = entry.text, entry.style
         if not jlreq.spacing(text) and style["letter_spacing"] == "normal" \
-                and not style["word_spacing"]:
+                and not style["word_spacing"] \
+                and not entry.pango_layout.__dict__.get("_caipdf_pushed_in"):
             # Broken without any letter spacing: WeasyPrint measured it as is.
             width, advances = entry.width, None
         else:

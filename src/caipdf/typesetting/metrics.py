@@ -24,7 +24,12 @@ justified, should end flush with the column edge.
 The figures (targets of issue 3, "Japanese typesetting to JLREQ"):
 
 - shortfall of non-final lines: the column's right edge minus the end of
-  the line's last glyph advance (median ≤ 0.02 em, 95th percentile ≤ 0.1 em);
+  the line's last glyph advance (median ≤ 0.02 em, 95th percentile ≤ 0.1 em;
+  a line-end comma, full stop or closing bracket ends anywhere from half
+  to all of its em); and no body line runs more than 0.01 em past its
+  column edge;
+- loose lines (listed, no target): justified lines whose kana and kanji
+  stand more than 0.1 em apart;
 - 和欧間: for each kana/kanji ↔ Latin letter/digit boundary inside a line,
   the space between the two glyphs minus the line's inter-character
   spacing (the median space between adjacent kana/kanji on that line);
@@ -66,6 +71,8 @@ CONTENTS_NUMBER_SIZE = 20.0      # .contents__page
 # Targets (issue 3).
 SHORTFALL_MEDIAN_MAX = 0.02
 SHORTFALL_P95_MAX = 0.1
+OVERFLOW_MAX = 0.01             # em a line may run past the column edge
+LOOSE = 0.1                     # em between characters from which a justified line is listed as loose
 AUTOSPACE_RANGE = (0.2, 0.35)
 AUTOSPACE_SHARE_MIN = 0.9
 PUNCTUATION_MEDIAN_MAX = 0.55
@@ -102,7 +109,16 @@ class Line:
 
     @property
     def right(self) -> float:
-        return max(glyph.right for glyph in self.glyphs + self.raised if glyph.char.strip())
+        """Where the line ends. A comma, full stop or closing bracket at its
+        end takes half to all of its em (a line pushed in sets it half
+        width, JLREQ 3.8.2): ending anywhere in that range, at the column
+        edge, the line is flush."""
+        right = max(glyph.right for glyph in self.glyphs + self.raised if glyph.char.strip())
+        last = self.glyphs[-1]
+        if last.char in jlreq.COMPRESSIBLE_CLOSING and last.right == right:
+            edge = COLUMNS[self.column][1]
+            return min(max(edge, last.x + last.size / 2), right)
+        return right
 
     @property
     def indent(self) -> float:
@@ -138,6 +154,8 @@ class TypesettingReport:
     page_plan_problems: list[str]
     stranded_headings: list[str]
     body_lines: int
+    overflow_max: float = 0.0        # em, the most any body line runs past its column edge
+    loose_lines: list[str] = field(default_factory=list)  # justified lines spread more than LOOSE
 
     @property
     def autospace_share(self) -> float:
@@ -150,7 +168,8 @@ class TypesettingReport:
         return [
             ("justification", self.justified_lines > 0
              and self.shortfall_median <= SHORTFALL_MEDIAN_MAX
-             and self.shortfall_p95 <= SHORTFALL_P95_MAX),
+             and self.shortfall_p95 <= SHORTFALL_P95_MAX
+             and self.overflow_max <= OVERFLOW_MAX),
             ("和欧間", self.autospace_boundaries > 0 and self.autospace_share >= AUTOSPACE_SHARE_MIN),
             ("punctuation", self.punctuation_pairs > 0
              and self.punctuation_median <= PUNCTUATION_MEDIAN_MAX),
@@ -176,7 +195,9 @@ class TypesettingReport:
             f"{self.body_lines} body lines end a median {em(self.shortfall_median)} em short of the "
             f"column edge (target ≤ {SHORTFALL_MEDIAN_MAX}), 95th percentile "
             f"{em(self.shortfall_p95)} em (target ≤ {SHORTFALL_P95_MAX}), "
-            f"mean {em(self.shortfall_mean)} em",
+            f"mean {em(self.shortfall_mean)} em; no line runs more than "
+            f"{em(self.overflow_max)} em past its column edge (target ≤ {OVERFLOW_MAX})",
+            f"     loose lines (characters more than {LOOSE} em apart): {len(self.loose_lines)}",
             f"{mark[ok['和欧間']]} 和欧間: {self.autospace_in_range} of {self.autospace_boundaries} "
             f"kana/kanji–Latin/digit boundaries ({self.autospace_share:.0%}) measure {low}–{high} em "
             f"beyond the line's inter-character spacing (target ≥ {AUTOSPACE_SHARE_MIN:.0%})",
@@ -185,6 +206,7 @@ class TypesettingReport:
             f"(target ≤ {PUNCTUATION_MEDIAN_MAX})",
             f"{mark[ok['kinsoku']]} kinsoku: {len(self.kinsoku_violations)} violations (target 0)",
         ]
+        out[2:2] = [f"       {line}" for line in self.loose_lines[:10]]
         out += [f"       {violation}" for violation in self.kinsoku_violations[:10]]
         out.append(f"{mark[ok['page plan']]} page plan: {self.articles - len(self.page_plan_problems)} "
                    f"of {self.articles} articles start on the page the contents list names")
@@ -224,6 +246,9 @@ def measure(pdf_path: Path | str, expected: dict[str, int] | None = None) -> Typ
     low, high = AUTOSPACE_RANGE
     punctuation = _punctuation(lines)
     return TypesettingReport(
+        overflow_max=max([(line.right - COLUMNS[line.column][1]) / BODY_SIZE for line in lines]
+                         + [0.0]),
+        loose_lines=_loose(lines),
         justified_lines=len(shortfalls),
         shortfall_median=statistics.median(shortfalls) if shortfalls else math.nan,
         shortfall_p95=_percentile(shortfalls, 0.95),
@@ -386,6 +411,20 @@ def _punctuation(lines: list[Line]) -> list[float]:
                                or (first.char in opening and second.char in opening)):
                 values.append((second.x - first.x) / BODY_SIZE)
     return values
+
+
+def _loose(lines: list[Line]) -> list[str]:
+    """Justified lines whose kana and kanji stand more than LOOSE em apart
+    (the median space between two of them)."""
+    out = []
+    for line in lines:
+        if line.final:
+            continue
+        spaces = [(second.x - first.right) / BODY_SIZE for first, second in line.neighbours()
+                  if jlreq.is_kana_kanji(first.char) and jlreq.is_kana_kanji(second.char)]
+        if spaces and statistics.median(spaces) > LOOSE:
+            out.append(f"{line.where()}: {statistics.median(spaces):.2f} em")
+    return out
 
 
 def _kinsoku(lines: list[Line]) -> list[str]:
