@@ -273,8 +273,26 @@ def test_a_line_is_pushed_in_by_closing_up_its_marks(monkeypatch):
 
 
 def test_marks_that_may_close_up():
-    assert jlreq.squeezable("あ、い「う」。え") == [(1, 1), (2, 3), (6, 6)]  # not 」 before 。
-    assert jlreq.squeezable("「あ") == []  # a line-start bracket: no gap before it
+    # Not 」 before 。 (compression took its half), nor a full stop mid-line.
+    assert jlreq.squeezable("あ、い「う」。え") == [(1, 1), (2, 3)]
+    assert jlreq.squeezable("あい。") == [(2, 2)]      # a full stop at the line's end
+    assert jlreq.squeezable("「あ") == []               # a line-start bracket
+    assert jlreq.squeezable("あ\ufffc「い") == []       # after an inline object
+    assert jlreq.squeezable("あ」\u2060「い") == []      # compressed, through a joiner
+
+
+def test_a_text_ending_with_an_opening_bracket_breaks_without_error():
+    lines = glyph_lines(paragraph_pdf("<p>あ「<strong>い</strong>」あいうえお</p>", width_em=10))
+    assert text_of(lines[0]).startswith("あ「い」")
+
+
+def test_what_follows_a_box_is_not_left_alone_by_pushing_in():
+    # Pushing 。 in would take the box's last text and leave the footnote
+    # call to start the next line.
+    lines = glyph_lines(paragraph_pdf("<p>あい、うえ、おかきく。<sup>1</sup>けこさしすせそたちつてと</p>",
+                                      width_em=10, css="p { text-indent: 0 }"))
+    assert text_of(lines[0]) == "あい、うえ、おかき"
+    assert text_of(lines[1]).startswith("く。けこ")  # the call stays after its 。
 
 
 def test_line_gaps_close_up_marks_before_autospace():

@@ -165,17 +165,25 @@ def spacing(text: str) -> tuple[tuple[int, float, int], ...]:
 
 def squeezable(text: str) -> list[tuple[int, int]]:
     """The half-em spaces of full-width marks that a line may close up when
-    it is pushed in (JLREQ 3.8.2): after a closing bracket, comma or full
-    stop — the line's last character too, then set half width — and before
-    an opening bracket, unless compression has taken the half already.
-    `(gap, owner)` pairs, as in `spacing`."""
+    it is pushed in (JLREQ 3.8.2, tables of reducible spaces): after a
+    closing bracket or comma, before an opening bracket, and after a full
+    stop only at the line's end — where the mark is then set half width —
+    unless compression has taken the half already. None next to an inline
+    object or at the line's start. `(gap, owner)` pairs, as in `spacing`;
+    zero-width characters are looked through."""
     taken = compressed_gaps(text)
+    visible = [index for index, ch in enumerate(text) if ch not in TRANSPARENT]
     out = []
-    for index, ch in enumerate(text):
-        if ch in COMPRESSIBLE_CLOSING and index not in taken:
-            out.append((index, index))
-        elif ch in COMPRESSIBLE_OPENING and index > 0 and index - 1 not in taken:
-            out.append((index - 1, index))
+    for number, index in enumerate(visible):
+        ch = text[index]
+        last = number == len(visible) - 1
+        if ch in COMPRESSIBLE_CLOSING and (ch not in FULL_STOPS or last):
+            if index not in taken:
+                out.append((index, index))
+        elif ch in COMPRESSIBLE_OPENING and number > 0 and text[visible[number - 1]] != OBJECT:
+            gap = visible[number - 1]
+            if gap not in taken:
+                out.append((gap, index))
     return out
 
 
@@ -279,7 +287,7 @@ def no_break_before(text: str) -> list[int]:
     Breaks that Pango already forbids are listed too: the list is the whole
     rule, and the layout applies it on top of Pango's own.
     """
-    return [match.start() for match in _NO_BREAK.finditer(text, 1)]
+    return [match.start() for match in _NO_BREAK.finditer(text, 1) if match.start() < len(text)]
 
 
 def _class(chars) -> str:

@@ -35,10 +35,12 @@ jlreq`, inherited like any custom property):
    marked-content span whose ActualText is the text as written, without
    zero-width characters (ISO 32000-1, 14.9.4): one span per line in an
    untagged PDF, one per text box in a tagged one (see `_draw_text`).
-5. `text.line_break.split_first_line`: a line that would be loose (a
-   Latin word or number just missed it) is split again with its 和欧間
-   at an eighth of an em; if more text fits, that line is taken and (2)
-   narrows its 和欧間 to fit (pushing in, 追い込み, JLREQ 3.8.2).
+5. `text.line_break.split_first_line` (and `layout.inline.get_next_linebox`,
+   which tells it the paragraph's line width): a justified line that would
+   be loose (a word, number or kinsoku pair just missed it) is split again
+   with its marks' half ems closed up and its 和欧間 at an eighth of an em;
+   if more text fits and no line below gets looser for it, that line is
+   taken and (2) closes it up to fit (pushing in, 追い込み, JLREQ 3.8.2).
 
 Nothing is inserted into the text, so no glyph can go missing.
 docs/typesetting.md explains the design.
@@ -126,7 +128,7 @@ FINGERPRINTS = {
 #: The functions install() replaces (the others in FINGERPRINTS it relies on).
 REPLACED = ("text.line_break.Layout.setup", "text.line_break.Layout.set_text",
             "layout.inline.text_align", "text.line_break.split_first_line",
-            "draw.draw_inline_level")
+            "draw.draw_inline_level", "layout.inline.get_next_linebox")
 
 
 class TypesettingError(RuntimeError):
@@ -175,12 +177,14 @@ def install() -> None:
     _original["setup"] = line_break.Layout.setup
     _original["set_text"] = line_break.Layout.set_text
     _original["text_align"] = inline.text_align
+    _original["get_next_linebox"] = inline.get_next_linebox
     _original["draw_inline_level"] = draw.draw_inline_level
     _original["draw_text"] = draw.draw_text
     _original["split_first_line"] = line_break.split_first_line
     line_break.Layout.setup = _setup
     line_break.Layout.set_text = _set_text
     inline.text_align = _text_align
+    inline.get_next_linebox = _get_next_linebox
     draw.draw_inline_level = _draw_inline_level
     draw.draw_text = _draw_text
     # inline.py and preferred.py call it by their own names for it, unless
@@ -236,7 +240,8 @@ def _original_of(dotted: str):
            "text.line_break.Layout.set_text": "set_text",
            "layout.inline.text_align": "text_align",
            "text.line_break.split_first_line": "split_first_line",
-           "draw.draw_inline_level": "draw_inline_level"}.get(dotted)
+           "draw.draw_inline_level": "draw_inline_level",
+           "layout.inline.get_next_linebox": "get_next_linebox"}.get(dotted)
     if key and key in _original:
         return _original[key]
     return _resolve(dotted)
@@ -405,7 +410,8 @@ def _break_attributes(style, text, base=None):
     return attrs
 
 
-# True while `_split_first_line` tries a line with 和欧間 at its tightest.
+# True while `_split_first_line` tries a line at its tightest (marks' half
+# ems closed up, 和欧間 an eighth of an em).
 # (A module flag: WeasyPrint lays out one document at a time per process,
 # and caipdf runs parallel builds in forked processes.)
 _pushing_in = False
@@ -430,20 +436,20 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
     between characters show less than a narrowed 和欧間 or a half-width comma.
     """
     global _pushing_in
-    arguments = (style, context, max_width, justification_spacing, is_line_start, minimum)
     memo = context.__dict__.setdefault("_caipdf_plain_splits", {})
 
-    def original(text, *arguments):
-        """WeasyPrint's split, remembered for the layout (the lines below a
-        loose one are looked at again and again)."""
-        key = (text, id(style), max_width, justification_spacing, is_line_start, minimum,
+    def original(text, width):
+        """WeasyPrint's split at `width`, remembered for the layout (the
+        lines below a loose one are looked at again and again)."""
+        key = (text, id(style), width, justification_spacing, is_line_start, minimum,
                _pushing_in)
         answer = memo.get(key)
         if answer is None or answer[0] is not style:
-            answer = memo[key] = (style, _original["split_first_line"](text, *arguments))
+            answer = memo[key] = (style, _original["split_first_line"](
+                text, style, context, width, justification_spacing, is_line_start, minimum))
         return answer[1]
 
-    split = original(text, *arguments)
+    split = original(text, max_width)
     if (split[2] is None or max_width is None or minimum or _pushing_in
             or not wants_jlreq(style) or not _justified(style)):
         return split
@@ -452,14 +458,19 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
         return split
     _pushing_in = True
     try:
-        tight = original(text, *arguments)
+        tight = original(text, max_width)
     finally:
         _pushing_in = False
-    if tight[1] <= split[1]:
+    # Not if it takes the box's last text: what follows the box (a footnote
+    # call, the rest of the line) would be left for the next line alone.
+    if tight[1] <= split[1] or tight[2] is None:
         return split
     # The text pushed in leaves the lines below, and each break below moves:
     # take the way whose loosest line, of this one and the LOOKAHEAD below
-    # it in the paragraph, is the less loose.
+    # it in the paragraph (as wide as the line box: `_get_next_linebox`),
+    # is the less loose.
+    width = context.__dict__.get("_caipdf_line_width") or max_width
+
     def loosest_below(line) -> float:
         spreads, rest = [], text
         for _ in range(LOOKAHEAD):
@@ -468,15 +479,32 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
             rest = rest.encode()[line[2]:].decode()  # resume indexes are in UTF-8 bytes
             if not rest.strip():
                 break
-            line = original(rest, *arguments)
-            spreads.append(_spread(line, max_width, style))
+            line = original(rest, width)
+            spreads.append(_spread(line, width, style))
         return max(spreads, default=0.0)
 
     if loosest_below(tight) >= max(spread, loosest_below(split)):
         return split
     # Measured with the marks closed up: `_line_plan` must measure it again.
-    tight[0]._caipdf_pushed_in = True
-    return tight
+    # Pango leaves out the half of a line-end mark it closed up: the line
+    # fits, and `line_gaps` closes that mark as far as needed.
+    layout, length, resume, tight_width, *rest = tight
+    layout._caipdf_pushed_in = True
+    return (layout, length, resume, min(tight_width, max_width), *rest)
+
+
+def _get_next_linebox(context, linebox, position_y, bottom_space, skip_stack,
+                      containing_block, *args, **kwargs):
+    # The width of the paragraph's lines, for `_split_first_line` to look at
+    # the lines below a loose one (a box may start mid-line, the first line
+    # may be indented). Lines inside an inline-block keep their own.
+    outer = context.__dict__.get("_caipdf_line_width")
+    context._caipdf_line_width = containing_block.width
+    try:
+        return _original["get_next_linebox"](context, linebox, position_y, bottom_space,
+                                             skip_stack, containing_block, *args, **kwargs)
+    finally:
+        context._caipdf_line_width = outer
 
 
 def _spread(split, max_width: float, style) -> float:

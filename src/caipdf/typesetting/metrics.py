@@ -117,7 +117,9 @@ class Line:
         last = self.glyphs[-1]
         if last.char in jlreq.COMPRESSIBLE_CLOSING and last.right == right:
             edge = COLUMNS[self.column][1]
-            return min(max(edge, last.x + last.size / 2), right)
+            others = [glyph.right for glyph in self.glyphs[:-1] + self.raised
+                      if glyph.char.strip()]
+            return max([min(max(edge, last.x + last.size / 2), right)] + others)
         return right
 
     @property
