@@ -35,8 +35,7 @@ jlreq`, inherited like any custom property):
    marked-content span whose ActualText is the text as written, without
    zero-width characters (ISO 32000-1, 14.9.4): one span per line in an
    untagged PDF, one per text box in a tagged one (see `_draw_text`).
-5. `text.line_break.split_first_line` (and `layout.inline.get_next_linebox`,
-   which tells it the paragraph's line width): a justified line that would
+5. `text.line_break.split_first_line`: a justified line that would
    be loose (a word, number or kinsoku pair just missed it) is split again
    with its marks' half ems closed up and its 和欧間 at an eighth of an em;
    if more text fits and no line below gets looser for it, that line is
@@ -128,7 +127,7 @@ FINGERPRINTS = {
 #: The functions install() replaces (the others in FINGERPRINTS it relies on).
 REPLACED = ("text.line_break.Layout.setup", "text.line_break.Layout.set_text",
             "layout.inline.text_align", "text.line_break.split_first_line",
-            "draw.draw_inline_level", "layout.inline.get_next_linebox")
+            "draw.draw_inline_level")
 
 
 class TypesettingError(RuntimeError):
@@ -177,14 +176,12 @@ def install() -> None:
     _original["setup"] = line_break.Layout.setup
     _original["set_text"] = line_break.Layout.set_text
     _original["text_align"] = inline.text_align
-    _original["get_next_linebox"] = inline.get_next_linebox
     _original["draw_inline_level"] = draw.draw_inline_level
     _original["draw_text"] = draw.draw_text
     _original["split_first_line"] = line_break.split_first_line
     line_break.Layout.setup = _setup
     line_break.Layout.set_text = _set_text
     inline.text_align = _text_align
-    inline.get_next_linebox = _get_next_linebox
     draw.draw_inline_level = _draw_inline_level
     draw.draw_text = _draw_text
     # inline.py and preferred.py call it by their own names for it, unless
@@ -240,8 +237,7 @@ def _original_of(dotted: str):
            "text.line_break.Layout.set_text": "set_text",
            "layout.inline.text_align": "text_align",
            "text.line_break.split_first_line": "split_first_line",
-           "draw.draw_inline_level": "draw_inline_level",
-           "layout.inline.get_next_linebox": "get_next_linebox"}.get(dotted)
+           "draw.draw_inline_level": "draw_inline_level"}.get(dotted)
     if key and key in _original:
         return _original[key]
     return _resolve(dotted)
@@ -453,6 +449,14 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
     if (split[2] is None or max_width is None or minimum or _pushing_in
             or not wants_jlreq(style) or not _justified(style)):
         return split
+    # The paragraph's line width, for the lines below: the widest a line of
+    # this text has started with (a first line may be indented, a box may
+    # start mid-line).
+    widths = context.__dict__.setdefault("_caipdf_line_widths", {})
+    known = widths.get(id(style))
+    width = max(max_width, known[1]) if known and known[0] is style else max_width
+    if is_line_start:
+        widths[id(style)] = (style, width)
     spread = _spread(split, max_width, style)
     if spread < LOOSE:
         return split
@@ -467,9 +471,7 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
         return split
     # The text pushed in leaves the lines below, and each break below moves:
     # take the way whose loosest line, of this one and the LOOKAHEAD below
-    # it in the paragraph (as wide as the line box: `_get_next_linebox`),
-    # is the less loose.
-    width = context.__dict__.get("_caipdf_line_width") or max_width
+    # it in the paragraph, is the less loose.
 
     def loosest_below(line) -> float:
         spreads, rest = [], text
@@ -491,20 +493,6 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
     layout, length, resume, tight_width, *rest = tight
     layout._caipdf_pushed_in = True
     return (layout, length, resume, min(tight_width, max_width), *rest)
-
-
-def _get_next_linebox(context, linebox, position_y, bottom_space, skip_stack,
-                      containing_block, *args, **kwargs):
-    # The width of the paragraph's lines, for `_split_first_line` to look at
-    # the lines below a loose one (a box may start mid-line, the first line
-    # may be indented). Lines inside an inline-block keep their own.
-    outer = context.__dict__.get("_caipdf_line_width")
-    context._caipdf_line_width = containing_block.width
-    try:
-        return _original["get_next_linebox"](context, linebox, position_y, bottom_space,
-                                             skip_stack, containing_block, *args, **kwargs)
-    finally:
-        context._caipdf_line_width = outer
 
 
 def _spread(split, max_width: float, style) -> float:
