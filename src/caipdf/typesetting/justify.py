@@ -435,8 +435,9 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
     memo = context.__dict__.setdefault("_caipdf_plain_splits", {})
 
     def original(text, width):
-        """WeasyPrint's split at `width`, remembered for the layout (the
-        lines below a loose one are looked at again and again)."""
+        """WeasyPrint's split at `width`, remembered for the layout: the
+        lines below a loose one are looked at again and again. (The line
+        itself is asked for once: caipdf.render.line_memo remembers that.)"""
         key = (text, id(style), width, justification_spacing, is_line_start, minimum,
                _pushing_in)
         answer = memo.get(key)
@@ -445,7 +446,8 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
                 text, style, context, width, justification_spacing, is_line_start, minimum))
         return answer[1]
 
-    split = original(text, max_width)
+    split = _original["split_first_line"](text, style, context, max_width, justification_spacing,
+                                          is_line_start, minimum)
     if (split[2] is None or max_width is None or minimum or _pushing_in
             or not wants_jlreq(style) or not _justified(style)):
         return split
