@@ -356,12 +356,6 @@ def test_ragged_text_is_not_pushed_in():
     assert gap_after(lines[0], find(lines[0], "う2")) == pytest.approx(0.25, abs=0.002)
 
 
-def test_autospace_is_found_through_word_joiners():
-    assert jlreq.has_autospace("p.\u20608\u2060記事")
-    assert jlreq.has_autospace("あいCOP")
-    assert not jlreq.has_autospace("あい「COP」")
-
-
 def _gaps(text: str, slack: float, justified: bool = True) -> dict[int, float]:
     # Every character 1 em (10 px) wide, so no mark is too narrow to compress.
     return justify.line_gaps(text, lambda index: 10.0, [10.0] * len(text), slack, justified)

@@ -187,12 +187,6 @@ def squeezable(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def has_autospace(text: str) -> bool:
-    """Whether `text` has a kana/kanji–Latin boundary (a 和欧間), looking
-    through zero-width characters as `spacing` does."""
-    return any(size > 0 for _, size, _ in spacing(text))
-
-
 def _compress(text: str, start: int, end: int):
     for i in range(start, end - 1):
         first, second = text[i], text[i + 1]

@@ -440,11 +440,8 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
         itself is asked for once: caipdf.render.line_memo remembers that.)"""
         key = (text, id(style), width, justification_spacing, is_line_start, minimum,
                _pushing_in)
-        answer = memo.get(key)
-        if answer is None or answer[0] is not style:
-            answer = memo[key] = (style, _original["split_first_line"](
-                text, style, context, width, justification_spacing, is_line_start, minimum))
-        return answer[1]
+        return _remembered(memo, key, style, lambda: _original["split_first_line"](
+            text, style, context, width, justification_spacing, is_line_start, minimum))
 
     split = _original["split_first_line"](text, style, context, max_width, justification_spacing,
                                           is_line_start, minimum)
@@ -549,16 +546,12 @@ def _apply_plan(layout, plan: _Plan) -> None:
     # draw_first_line sets single-paragraph mode; setting it first keeps
     # Pango from laying the text out again, which would undo the changes.
     pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
-    line = pango.pango_layout_get_line_readonly(layout.layout, 0)
     after = plan.after
     fonts = layout.style.font_config.__dict__.setdefault("_caipdf_fonts", {})
     error = 0.0  # drawn minus exact position so far, in thousandths of an em
     floor, ceil = math.floor, math.ceil
     line_fonts = {}  # Pango font → (font key, scale)
-    run = line.runs
-    while run != ffi.NULL:
-        glyph_item = run.data
-        run = run.next
+    for glyph_item in _first_line_runs(layout):
         offset = glyph_item.item.offset
         glyphs = glyph_item.glyphs
         count = glyphs.num_glyphs
@@ -626,32 +619,45 @@ def _natural_advances(box, caches: dict) -> list[float]:
     without any caipdf spacing, in CSS pixels (cached per style and text in
     `caches`, which live as long as one document's layout)."""
     style, text = box.style, box.text
-    cache = caches.setdefault("advances", {})
-    key = (id(style), text)
-    cached = cache.get(key)
-    if cached is not None and cached[0] is style:
-        return cached[1]
-    layouts = caches.setdefault("layouts", {})
-    layout = layouts.get(id(style))
-    if layout is None or layout[0] is not style:
-        layout = layouts[id(style)] = (style, Layout(style))
-        pango.pango_layout_set_single_paragraph_mode(layout[1].layout, True)
-    layout = layout[1]
-    _original["set_text"](layout, text)
-    char_at = _char_index_by_byte(text)
-    advances = [0.0] * len(text)
-    line = pango.pango_layout_get_line_readonly(layout.layout, 0)
-    run = line.runs
+
+    def measure() -> list[float]:
+        layout = _remembered(caches.setdefault("layouts", {}), id(style), style,
+                             lambda: _single_paragraph(Layout(style)))
+        _original["set_text"](layout, text)
+        char_at = _char_index_by_byte(text)
+        advances = [0.0] * len(text)
+        for glyph_item in _first_line_runs(layout):
+            offset = glyph_item.item.offset
+            glyphs = glyph_item.glyphs
+            for i in range(glyphs.num_glyphs):
+                advances[char_at[offset + glyphs.log_clusters[i]]] += (
+                    glyphs.glyphs[i].geometry.width * FROM_UNITS)
+        return advances
+
+    return _remembered(caches.setdefault("advances", {}), (id(style), text), style, measure)
+
+
+def _single_paragraph(layout):
+    pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+    return layout
+
+
+def _first_line_runs(layout):
+    """The glyph items (runs) of the first line of a WeasyPrint Layout."""
+    run = pango.pango_layout_get_line_readonly(layout.layout, 0).runs
     while run != ffi.NULL:
-        glyph_item = run.data
+        yield run.data
         run = run.next
-        offset = glyph_item.item.offset
-        glyphs = glyph_item.glyphs
-        for i in range(glyphs.num_glyphs):
-            advances[char_at[offset + glyphs.log_clusters[i]]] += (
-                glyphs.glyphs[i].geometry.width * FROM_UNITS)
-    cache[key] = (style, advances)  # the style is kept alive: its id stays its own
-    return advances
+
+
+def _remembered(table: dict, key, style, compute):
+    """`compute()`, remembered in `table` under `key` (which holds the style's
+    id) for one layout. The style is kept with the answer, so that its id
+    stays its own while the answer is used."""
+    entry = table.get(key)
+    if entry is None or entry[0] is not style:
+        entry = table[key] = (style, compute())
+    return entry[1]
 
 
 @lru_cache(maxsize=8192)
