@@ -12,6 +12,13 @@ ID = "id"
 MONTH = "month"  # YYYY-MM
 ASPECT = "aspect"  # width:height
 SPAN = "span"  # column | page
+BOOL = "bool"  # true | false
+FOCUS = "focus"  # "X% Y%": the point of a photo its frame keeps
+FIT = "fit"  # cover | contain
+
+# The keys of every photo slot (a figure block, the cover image) besides its file.
+PHOTO = {"caption": TEXT, "aspect": ASPECT, "alt": PLAIN, "decorative": BOOL, "credit": PLAIN,
+         "focus": FOCUS, "fit": FIT, "accept_low_resolution": BOOL}
 
 # kind → {key: (type, required)}; a type naming another kind is a mapping of that kind,
 # and ("list", T) is a list of T.
@@ -22,7 +29,7 @@ FIELDS = {
         "colophon": ("colophon", True), "articles": (("list", "article"), True),
     },
     "series": {"initiative": (PLAIN, True), "title": (PLAIN, True), "title_ja": (PLAIN, True)},
-    "cover_image": {"image": (PLAIN, True), "caption": (TEXT, False), "aspect": (ASPECT, False)},
+    "cover_image": {"image": (PLAIN, True), **{key: (spec, False) for key, spec in PHOTO.items()}},
     "colophon": {"publisher": (PLAIN, True), "producer": (PLAIN, True),
                  "contacts": (("list", "contact"), True)},
     "contact": {"name": (PLAIN, True), "address": (PLAIN, True), "role": (PLAIN, False),
@@ -45,7 +52,7 @@ FIELDS = {
 BLOCKS = {
     "lead": (TEXT, {}), "p": (TEXT, {}), "quote": (TEXT, {"span": SPAN}),
     "h2": (TEXT, {"id": ID, "label": PLAIN}), "h3": (TEXT, {"number": PLAIN}),
-    "figure": (PLAIN, {"caption": TEXT, "aspect": ASPECT, "span": SPAN}),
+    "figure": (PLAIN, {**PHOTO, "span": SPAN}),
     "list": (("list", TEXT), {"title": TEXT}),
     "table": ("table", {}), "keyfigures": ("keyfigures", {}), "infobox": ("infobox", {}),
 }

@@ -146,7 +146,7 @@ class _Reader:
         cover_image = None
         if cover is not None:
             values = self.mapping(cover, "cover_image", *fields_of("cover_image"))
-            cover_image = self.figure(values.get("image"), values, cover)
+            cover_image = self.figure(values.get("image"), values, cover, span="cover")
         colophon = self.colophon(top.get("colophon"))
         articles = self.articles(top.get("articles"), pages or 0)
         return Issue(self.path, series, volume, year, month, pages, cover_line or [],
@@ -302,12 +302,11 @@ class _Reader:
             return self.keyfigures(body)
         return self.infobox(body)
 
-    def figure(self, image: Located | None, fields: dict, node: Located) -> Figure | None:
+    def figure(self, image: Located | None, fields: dict, node: Located,
+               span: str | None = None) -> Figure | None:
         path = self.string(image, "figure image")
         if path is None:
             return None
-        aspect = self.aspect(fields.get("aspect"))
-        span = self.span(fields.get("span"))
         file = (self.base / path)
         if Path(path).is_absolute() or ".." in Path(path).parts or "://" in path:
             self.error(image, f"the image '{path}' is outside the issue's folder",
@@ -316,13 +315,44 @@ class _Reader:
         else:
             available = file.is_file()
         return Figure(path, file, available, self.text(fields.get("caption"), "caption") or [],
-                      aspect, span, image.location)
+                      self.aspect(fields.get("aspect")), span or self.span(fields.get("span")),
+                      image.location,
+                      alt=self.string(fields.get("alt"), "alt"),
+                      decorative=self.boolean(fields.get("decorative"), "decorative"),
+                      credit=self.string(fields.get("credit"), "credit"),
+                      focus=self.focus(fields.get("focus")),
+                      fit=self.choice(fields.get("fit"), "fit", ("cover", "contain")),
+                      accept_low_resolution=self.boolean(fields.get("accept_low_resolution"),
+                                                         "accept_low_resolution"))
+
+    def boolean(self, node: Located | None, what: str) -> bool:
+        if node is None:
+            return False
+        if not isinstance(node.value, bool):
+            self.error(node, f"{what} must be true or false, not {_describe(node.value)}",
+                       f"write {what}: true")
+            return False
+        return node.value
+
+    def choice(self, node: Located | None, what: str, choices: tuple[str, ...]) -> str:
+        value = self.string(node, what) or choices[0]
+        if value not in choices:
+            self.error(node, f"{what} is '{value}'", "write " + " or ".join(f"'{c}'" for c in choices))
+            return choices[0]
+        return value
+
+    def focus(self, node: Located | None) -> tuple[float, float]:
+        if node is None:
+            return (0.5, 0.5)
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)%\s+(\d+(?:\.\d+)?)%\s*", str(node.value))
+        if not match or float(match[1]) > 100 or float(match[2]) > 100:
+            self.error(node, f"focus must be two percentages, across then down, not {node.value!r}",
+                       'write it in quotes, e.g. focus: "50% 30%" (the centre is "50% 50%")')
+            return (0.5, 0.5)
+        return (float(match[1]) / 100, float(match[2]) / 100)
 
     def span(self, node: Located | None) -> str:
-        span = self.string(node, "span") or "column"
-        if span not in ("column", "page"):
-            self.error(node, f"span is '{span}'", "write 'column' or 'page'")
-        return span
+        return self.choice(node, "span", ("column", "page"))
 
     def aspect(self, node: Located | None) -> float:
         if node is None:

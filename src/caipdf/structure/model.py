@@ -55,15 +55,21 @@ class Heading:
     kind: str = "heading"
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: the image stage maps each figure to its prepared file
 class Figure:
     path: str  # as written in the issue file, relative to it
     file: Path  # resolved
     available: bool  # False: the image is missing and a placeholder is drawn
     caption: list
-    aspect_ratio: float  # height / width
-    span: str = "column"  # or "page"
+    aspect_ratio: float  # the frame's height / width
+    span: str = "column"  # or "page"; "cover" for the cover image
     location: Location | None = None
+    alt: str | None = None  # alternative text, the screen edition's /Alt
+    decorative: bool = False  # no alternative text needed: an artifact for screen readers
+    credit: str | None = None  # the photo credit, set after the caption
+    focus: tuple[float, float] = (0.5, 0.5)  # the point a cropped frame keeps, as fractions
+    fit: str = "cover"  # cover: cropped to fill the frame; contain: the whole picture
+    accept_low_resolution: bool = False  # print under 150 ppi is a warning, not an error
     kind: str = "figure"
 
 

@@ -7,7 +7,9 @@ itself validates with its own loader, which says more.
 
 from __future__ import annotations
 
-from caipdf.structure.fields import ASPECT, BLOCKS, FIELDS, ID, INT, MONTH, PLAIN, SPAN, TEXT
+from caipdf.structure.fields import (
+    ASPECT, BLOCKS, BOOL, FIELDS, FIT, FOCUS, ID, INT, MONTH, PLAIN, SPAN, TEXT,
+)
 
 SCALARS = {
     TEXT: {"type": ["string", "number"], "description": "text; inline markup allowed (docs/format.md)"},
@@ -17,6 +19,9 @@ SCALARS = {
     MONTH: {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"},
     ASPECT: {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*:\s*\d+(\.\d+)?\s*$"},
     SPAN: {"enum": ["column", "page"]},
+    BOOL: {"type": "boolean"},
+    FOCUS: {"type": "string", "pattern": r"^\s*\d+(\.\d+)?%\s+\d+(\.\d+)?%\s*$"},
+    FIT: {"enum": ["cover", "contain"]},
 }
 
 
