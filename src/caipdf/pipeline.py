@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from caipdf import glyphs, pageplan, provenance
+from caipdf import glyphs, images, pageplan, provenance
 from caipdf.errors import CaipdfError, Problem
 from caipdf.profiles import DEFAULT, PROFILES, Profile
 from caipdf.render.html import render_html
@@ -35,7 +35,7 @@ class LaidOutIssue:
 def read(issue_file: Path) -> Issue:
     """The validated issue; every problem with it, and with the fonts, raises."""
     issue = load_issue(issue_file)
-    problems = glyphs.check_font_files() + glyphs.check_coverage(issue)
+    problems = glyphs.check_font_files() + glyphs.check_coverage(issue) + images.read_photos(issue)
     if problems:
         raise CaipdfError(problems)
     return issue
@@ -59,14 +59,20 @@ def pdf_bytes(laid_out: LaidOutIssue, profile: Profile) -> bytes:
 
 
 def lay_out(issue: Issue, draft: bool = False, font_config=None,
-            profile: Profile = PROFILES[DEFAULT]) -> LaidOutIssue:
-    """Lay the issue out for `profile`; `font_config` (WeasyPrint's) may be reused across builds."""
+            profile: Profile = PROFILES[DEFAULT], layout=None) -> LaidOutIssue:
+    """Lay the issue out for `profile`; `font_config` (WeasyPrint's) may be reused
+    across builds, and a `layout` (caipdf.segments') reuses unchanged articles' pages."""
     warnings = [f"{figure.location}: warning: image '{figure.path}' is missing; "
                 "a placeholder frame is drawn in its place"
                 for figure in issue.figures if not figure.available]
-    html = render_html(issue, profile, draft=draft)
-    rendering = render(html, issue.source.resolve().parent, font_config=font_config)
-    rendering.html = html
+    photos = images.prepare_photos(issue, profile)
+    warnings += photos.warnings
+    html = render_html(issue, profile, draft=draft, images=photos.images)
+    if layout is not None:
+        rendering = layout.render(html)
+    else:
+        rendering = render(html, issue.source.resolve().parent, font_config=font_config)
+        rendering.html = html
     if rendering.errors:
         raise CaipdfError([Problem(None, f"WeasyPrint: {message}",
                                    "check the file it names; layouts and fonts come from the repository")

@@ -15,6 +15,7 @@ from typing import Callable
 
 import pydyf
 
+from caipdf.images.prepare import Edition
 from caipdf.pdf import archival, identity, marks
 
 
@@ -26,6 +27,7 @@ class Profile:
     pdf_variant: str
     trim_marks: bool
     links: bool
+    photos: Edition  # what the edition asks of its photos (caipdf.images)
     archival: bool = False  # sources attached, XMP for catalogues (caipdf.pdf.archival)
 
     @property
@@ -51,11 +53,13 @@ class Profile:
 
 PROFILES = {
     "print": Profile("print", "PDF/X-4 for the press: CMYK, 3 mm bleed, trim marks",
-                     colours="cmyk", pdf_variant="pdf/x-4", trim_marks=True, links=False),
+                     colours="cmyk", pdf_variant="pdf/x-4", trim_marks=True, links=False,
+                     photos=Edition("cmyk", ppi=300, max_ppi=350, warn_ppi=300, refuse_ppi=150)),
     "screen": Profile("screen", "for reading on screen: RGB, bookmarks, links, tagged (PDF/UA-1)",
-                      colours="rgb", pdf_variant="pdf/ua-1", trim_marks=False, links=True),
+                      colours="rgb", pdf_variant="pdf/ua-1", trim_marks=False, links=True,
+                      photos=Edition("srgb", ppi=180, max_ppi=200, warn_ppi=150)),
     "archive": Profile("archive", "PDF/A-3b for the archive: RGB, sources attached, full XMP",
                        colours="rgb", pdf_variant="pdf/a-3b", trim_marks=False, links=True,
-                       archival=True),
+                       photos=Edition("srgb", ppi=300, max_ppi=350, warn_ppi=150), archival=True),
 }
 DEFAULT = "print"

@@ -27,11 +27,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from caipdf import deflate_memo, pageplan, paths, pipeline
+from caipdf import deflate_memo, paths, pipeline
 from caipdf.atomic import write_atomically
 from caipdf.errors import CaipdfError, Problem
 from caipdf.profiles import DEFAULT, PROFILES, Profile
-from caipdf.render.html import render_html
 from caipdf.render.pdf import FontConfiguration
 from caipdf.segments import LayoutReport, SegmentedLayout
 from caipdf.structure.model import Issue
@@ -152,15 +151,4 @@ class Session:
         base = issue.source.resolve().parent
         if self._layout is None or self._layout.base != base:
             self._layout = SegmentedLayout(base, self._font_config)
-        warnings = [f"{figure.location}: warning: image '{figure.path}' is missing; "
-                    "a placeholder frame is drawn in its place"
-                    for figure in issue.figures if not figure.available]
-        html = render_html(issue, self.profile, draft=self.draft)
-        rendering = self._layout.render(html)
-        if rendering.errors:
-            raise CaipdfError([Problem(None, f"WeasyPrint: {message}",
-                                       "check the file it names; layouts and fonts come from "
-                                       "the repository")
-                               for message in rendering.errors])
-        warnings += [f"warning: WeasyPrint: {message}" for message in rendering.warnings]
-        return pipeline.LaidOutIssue(issue, rendering, pageplan.check(issue, rendering), warnings)
+        return pipeline.lay_out(issue, draft=self.draft, profile=self.profile, layout=self._layout)

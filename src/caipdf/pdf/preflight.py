@@ -269,7 +269,7 @@ def _place_xobject(reader, name, resources, page_number, report, spaces, ctm) ->
         report.images.append({"page": page_number, "colour_space": space, "pixels": [pixels_w, pixels_h],
                               "placed_mm": [round(width_pt / MM, 1), round(height_pt / MM, 1)],
                               "dpi": round(dpi)})
-        if dpi < MIN_DPI:
+        if round(dpi) < MIN_DPI:
             report.add("warning", "images", f"page {page_number}: an image of {pixels_w}×{pixels_h} px "
                        f"placed at {width_pt / MM:.0f}×{height_pt / MM:.0f} mm is {dpi:.0f} dpi "
                        f"(under {MIN_DPI})")

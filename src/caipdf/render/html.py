@@ -31,26 +31,34 @@ def environment(layouts: Path = paths.LAYOUTS) -> jinja2.Environment:
     )
     env.filters["month_en"] = lambda month: MONTHS_EN[month - 1]
     env.filters["percent"] = lambda fraction: f"{fraction * 100:.2f}%"
+    env.filters["half_percent"] = lambda fraction: f"{fraction * 50:.2f}%"  # of the width: padding above and below
     env.filters["plain"] = lambda nodes: " ".join(plain_text(nodes).split())
-    # Half of a height/width ratio as a CSS percentage of the width, for a
-    # frame padded equally above and below its label.
-    env.filters["half_percent"] = lambda fraction: f"{fraction * 50:.2f}%"
     return env
 
 
 def render_html(issue: Issue, profile: Profile = PROFILES[DEFAULT], draft: bool = False,
-                layouts: Path | None = None) -> str:
+                layouts: Path | None = None, images: dict | None = None) -> str:
     """The whole issue as one HTML document; stylesheets are linked from `layouts`.
+
+    `images` maps each figure whose photo is at hand to its prepared image
+    (caipdf.images); the others are drawn as placeholder frames.
+    """
+    return render_page("issue.html", profile, layouts, issue=issue, draft=draft,
+                       images=images or {})
+
+
+def render_page(template_name: str, profile: Profile, layouts: Path | None = None,
+                **context) -> str:
+    """A template of `layouts` with the stylesheets of `profile` linked.
 
     An RGB profile gets the colours of colors.css converted, inline.
     """
     layouts = layouts or paths.LAYOUTS
-    template = environment(layouts).get_template("issue.html")
     names = list(STYLESHEETS) + [profile.stylesheet]
     inline_css = ""
     if profile.colours == "rgb":
         names.remove("colors.css")
         inline_css = rgb_stylesheet(layouts / "colors.css")
     stylesheets = [(layouts / name).as_uri() for name in names]
-    return template.render(issue=issue, stylesheets=stylesheets, inline_css=Markup(inline_css),
-                           draft=draft, profile=profile.name)
+    template = environment(layouts).get_template(template_name)
+    return template.render(stylesheets=stylesheets, inline_css=Markup(inline_css), **context)

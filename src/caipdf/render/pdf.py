@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from caipdf import paths, typesetting
+from caipdf.images import cache as image_cache
 from caipdf.pdf import text_runs
 
 # Hide the system's fonts before WeasyPrint (and so fontconfig) starts: the
@@ -24,7 +25,7 @@ weasyprint_ffi.install()  # WeasyPrint's C declarations, compiled once: see the 
 
 import weasyprint  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
-from weasyprint.urls import URLFetcher  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 from caipdf.render import line_memo, weasyprint_fixes  # noqa: E402
 
@@ -42,6 +43,8 @@ class LocalFetcher(URLFetcher):
         self.roots = [root.resolve() for root in roots]
 
     def fetch(self, url, headers=None):
+        if url.startswith(image_cache.URL_SCHEME):
+            return URLFetcherResponse(url, image_cache.read_url(url), {"Content-Type": "image/jpeg"})
         if not url.startswith("file:"):
             raise ValueError(f"caipdf reads no URL but local files: {url}")
         path = Path(weasyprint.urls.request.url2pathname(url.split("?")[0].removeprefix("file:")))

@@ -174,6 +174,7 @@ class Issue:
     articles: list[Article]
     texts: list = field(default_factory=list, repr=False)  # (string, Location) as read
     source_bytes: bytes = field(default=b"", repr=False)  # the issue file as it was read
+    photos: dict = field(default_factory=dict, repr=False)  # figure → its checked file (caipdf.images)
 
     @property
     def issued(self) -> str:

@@ -1,0 +1,136 @@
+"""The image stage, between the issue model and the HTML.
+
+1. `read_photos` (when the issue is read): each figure's file is read once
+   and checked (`source.py`); every problem is reported with the figure's line.
+2. `prepare_photos` (for each edition): each photo is fitted to its frame,
+   sized and converted for the edition (`prepare.py`, `colour.py`), at the
+   width its slot is placed (`slots.py`), and kept in the cache (`cache.py`)
+   so a rebuild does not make it again. Resolution is checked here, where
+   the placed width is known.
+
+The HTML then points each <img> at its prepared file (`caipdf-image:NAME`),
+which the renderer's fetcher reads from the cache.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from PIL import Image
+
+from caipdf.errors import CaipdfError, Problem
+from caipdf.images import cache
+from caipdf.images.prepare import Edition, Frame, pixel_size, prepare, source_ppi
+from caipdf.images.slots import slot_widths
+from caipdf.images.source import MAX_PIXELS, SourceImage, read_source, strict_decoding
+from caipdf.structure.model import Figure, Issue
+
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # caipdf's own limit, reported as an error by source.py
+
+__all__ = ["Edition", "PreparedImage", "PreparedPhotos", "prepare_photos", "read_photos"]
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    url: str  # caipdf-image:NAME, as the <img> gives it
+    width: int  # pixels
+    height: int
+    ppi: float  # at the placed width
+
+
+@dataclass
+class PreparedPhotos:
+    images: dict[Figure, PreparedImage] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_photos(issue: Issue) -> list[Problem]:
+    """Read and check the file of every figure that has one; keep them in
+    `issue.photos` and return the problems."""
+    problems = []
+    figures = [figure for figure in issue.figures if figure.available]
+    with strict_decoding():
+        sources = _in_parallel(read_source, figures)
+    for figure, source in zip(figures, sources):
+        if isinstance(source, Problem):
+            problems.append(source)
+        else:
+            issue.photos[figure] = source
+    return problems
+
+
+def prepare_photos(issue: Issue, profile) -> PreparedPhotos:
+    """Every photo of `issue` made ready for `profile`'s edition; raises
+    CaipdfError listing every photo whose resolution the edition refuses."""
+    edition: Edition = profile.photos
+    widths = slot_widths(profile) if issue.photos else {}
+    prepared, problems, to_make = PreparedPhotos(), [], {}
+    for figure, source in issue.photos.items():
+        if source.svg:
+            if edition.colours == "cmyk":
+                problems.append(Problem(
+                    figure.location, f"the SVG figure '{figure.path}' would be drawn in RGB, "
+                    "which the print edition cannot have",
+                    "export it as a PDF-ready raster (PNG or TIFF at 300 ppi) for print"))
+            prepared.images[figure] = PreparedImage(figure.path, 0, 0, 0)  # drawn from its file
+            continue
+        frame = Frame.of(figure, widths[figure.span])
+        ppi = source_ppi(source, frame)
+        low = _low_resolution(figure, source, frame, ppi, edition)
+        if low:
+            refused, problem = low
+            if refused and not figure.accept_low_resolution:
+                problems.append(problem)
+            else:
+                prepared.warnings.append(_as_warning(problem))
+        if not figure.alt and not figure.decorative:
+            prepared.warnings.append(
+                f"{figure.location}: warning: the photo '{figure.path}' has no alternative text"
+                "\n  fix: add 'alt: …' saying what it shows (read aloud in the screen edition), "
+                "or 'decorative: true'")
+        name = cache.name(source.digest, frame.key(), edition.key())
+        if not cache.has(name):
+            to_make[name] = (source, frame)
+        width, height = pixel_size(source, frame, edition)
+        prepared.images[figure] = PreparedImage(cache.url(name), width, height,
+                                                width / (frame.width_pt / 72))
+    if problems:
+        raise CaipdfError(problems)
+    made = _in_parallel(lambda job: prepare(*job, edition), list(to_make.values()))
+    for name, data in zip(to_make, made):
+        cache.keep(name, data)
+    return prepared
+
+
+def _in_parallel(function, items: list) -> list:
+    """`function` over `items` on every core: decoding, resampling, colour
+    conversion and encoding all run outside Python's lock in Pillow."""
+    if len(items) < 2:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(len(items), os.cpu_count() or 1)) as pool:
+        return list(pool.map(function, items))
+
+
+def _low_resolution(figure: Figure, source: SourceImage, frame: Frame, ppi: float,
+                    edition: Edition) -> tuple[bool, Problem] | None:
+    """(whether the edition refuses it, the problem) for a photo under the
+    edition's resolution; None for one that is fine."""
+    if ppi >= edition.warn_ppi:
+        return None
+    refused = edition.refuse_ppi is not None and ppi < edition.refuse_ppi
+    needed = edition.warn_ppi / ppi
+    width_mm = frame.width_pt / 72 * 25.4
+    message = (f"the photo '{figure.path}' ({source.width}×{source.height} px) prints at "
+               f"{ppi:.0f} ppi across its {width_mm:.0f} mm frame, under "
+               f"{edition.refuse_ppi if refused else edition.warn_ppi} ppi")
+    size = f"{round(source.width * needed)}×{round(source.height * needed)} px"
+    hint = f"use a photo of at least {size} for {edition.warn_ppi} ppi, or a smaller frame"
+    if refused:
+        hint += ", or write 'accept_low_resolution: true' to print it as it is"
+    return refused, Problem(figure.location, message, hint)
+
+
+def _as_warning(problem: Problem) -> str:
+    return str(problem).replace("error:", "warning:", 1)

@@ -1,0 +1,71 @@
+"""Prepared photos kept between builds, named by what they were made from.
+
+A prepared file's name is a digest of the source photo's bytes, its frame,
+the edition's parameters and this stage's version, so a rebuild or an edit
+in `caipdf watch` finds the photos it needs already made, and a change to
+any of those makes new ones. The same name is the image's URL in the HTML
+(`caipdf-image:NAME`), so the PDF's resource names do not depend on the
+folder the issue sits in.
+
+The cache is `build/.cache/` below the working folder, or the folder that
+CAIPDF_CACHE names. Deleting it is always safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from caipdf.atomic import write_atomically
+
+URL_SCHEME = "caipdf-image:"
+VERSION = "1"  # bump when prepare.py makes other pixels from the same inputs
+
+
+def folder() -> Path:
+    return Path(os.environ.get("CAIPDF_CACHE") or "build/.cache").resolve() / "images"
+
+
+def name(*parts: str) -> str:
+    return hashlib.sha256("\0".join((VERSION, *parts)).encode()).hexdigest()[:40] + ".jpg"
+
+
+def url(file_name: str) -> str:
+    return URL_SCHEME + file_name
+
+
+def read(file_name: str) -> bytes | None:
+    try:
+        return (folder() / file_name).read_bytes()
+    except OSError:
+        return None
+
+
+def has(file_name: str) -> bool:
+    return (folder() / file_name).is_file()
+
+
+def keep(file_name: str, data: bytes) -> None:
+    write_atomically(folder() / file_name, data)
+
+
+def is_checked(digest: str) -> bool:
+    """Whether a file with these bytes was decoded whole before without a fault."""
+    return (folder() / "checked" / digest).is_file()
+
+
+def mark_checked(digest: str) -> None:
+    keep(f"checked/{digest}", b"")
+
+
+def read_url(address: str) -> bytes:
+    """The bytes behind a `caipdf-image:` URL; only names this module made resolve."""
+    file_name = address.removeprefix(URL_SCHEME)
+    if not (len(file_name) == 44 and file_name.endswith(".jpg")
+            and all(c in "0123456789abcdef" for c in file_name[:40])):
+        raise ValueError(f"not a prepared image: {address}")
+    data = read(file_name)
+    if data is None:
+        raise ValueError(f"the prepared image {file_name} is no longer in {folder()}")
+    return data

@@ -1,0 +1,61 @@
+"""Photo colours for each edition, through littleCMS (Pillow's ImageCms).
+
+A photo's colours mean what its embedded ICC profile says (sRGB when it has
+none, the press profile for a CMYK photo without one). Print gets them in
+the press's CMYK, the output intent of the PDF/X file; screen and archive
+get sRGB. The rendering intent is relative colorimetric with black-point
+compensation: colours inside the press gamut print as they are, those
+outside are clipped to its edge, and the photo's black maps to the press's
+black, so shadows keep their detail (Adobe's default for photos).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from functools import lru_cache
+
+from PIL import Image, ImageCms
+
+from caipdf import paths
+from caipdf.render.colors import CMYK_PROFILE
+
+INTENT = ImageCms.Intent.RELATIVE_COLORIMETRIC
+FLAGS = ImageCms.Flags.BLACKPOINTCOMPENSATION
+
+
+def press_profile_digest() -> str:
+    """Part of every prepared print image's cache key: another press profile, other pixels."""
+    return hashlib.sha256((paths.COLOR / CMYK_PROFILE).read_bytes()).hexdigest()
+
+
+def convert(image: Image.Image, icc_profile: bytes | None, target: str) -> Image.Image:
+    """`image` (L, RGB or CMYK) in the colours of `target`: "cmyk" (the press) or "srgb".
+
+    Greys stay grey: DeviceGray prints with black ink alone and shows as grey.
+    """
+    if image.mode == "L":
+        return image
+    wanted = "CMYK" if target == "cmyk" else "RGB"
+    if image.mode == wanted and (target == "cmyk" or icc_profile is None):
+        return image  # already in the target's colours (a CMYK photo is taken as the press's)
+    transform = _transform(icc_profile, image.mode, wanted)
+    return ImageCms.applyTransform(image, transform)
+
+
+@lru_cache(maxsize=16)
+def _transform(icc_profile: bytes | None, mode: str, wanted: str) -> ImageCms.ImageCmsTransform:
+    if icc_profile is not None:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+    elif mode == "CMYK":
+        source = _press()
+    else:
+        source = ImageCms.createProfile("sRGB")
+    target = _press() if wanted == "CMYK" else ImageCms.createProfile("sRGB")
+    return ImageCms.buildTransform(source, target, mode, wanted, renderingIntent=INTENT,
+                                   flags=FLAGS)
+
+
+@lru_cache(maxsize=1)
+def _press() -> ImageCms.ImageCmsProfile:
+    return ImageCms.getOpenProfile(str(paths.COLOR / CMYK_PROFILE))

@@ -1,0 +1,505 @@
+"""Photos, read back from the PDFs: colour spaces, resolution, crops,
+orientation, alpha, colour management, bad files and reproducibility.
+
+The photos are made by tests/photos.py; the PDFs are read with pypdfium2
+(PDFium, Chrome's PDF engine), not with caipdf's own preflight.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+from PIL import Image, ImageCms
+
+from caipdf.commands.build import build
+from caipdf.errors import CaipdfError
+from caipdf.pdf.preflight import preflight
+from caipdf.profiles import PROFILES
+from photos import adobe_rgb_profile, camera_photo, fill_photo_slots, save_jpeg
+
+ROOT = Path(__file__).resolve().parents[1]
+VERAPDF = ROOT.parent / "shared" / "tools" / "verapdf" / "verapdf"
+COLOUR_SPACES = {pdfium_c.FPDF_COLORSPACE_DEVICEGRAY: "DeviceGray",
+                 pdfium_c.FPDF_COLORSPACE_DEVICERGB: "DeviceRGB",
+                 pdfium_c.FPDF_COLORSPACE_DEVICECMYK: "DeviceCMYK",
+                 pdfium_c.FPDF_COLORSPACE_ICCBASED: "ICCBased"}
+
+
+def placed_images(pdf: Path) -> list[dict]:
+    """Every image drawn, with its page, colour space, pixels and effective ppi;
+    its box is in points from the media box's lower left, as the page is drawn."""
+    found = []
+    document = pdfium.PdfDocument(pdf)
+    for number, page in enumerate(document, start=1):
+        origin_x, origin_y, _, _ = page.get_mediabox()
+        for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+            left, bottom, right, top = image.get_bounds()
+            left, right, bottom, top = (left - origin_x, right - origin_x,
+                                        bottom - origin_y, top - origin_y)
+            metadata = image.get_metadata()
+            found.append({
+                "page": number, "box": (left, bottom, right, top),
+                "space": COLOUR_SPACES.get(metadata.colorspace, metadata.colorspace),
+                "pixels": (metadata.width, metadata.height),
+                "ppi": metadata.width / ((right - left) / 72),
+            })
+    document.close()
+    return found
+
+
+def page_pixels(pdf: Path, page: int, dpi: int = 100) -> Image.Image:
+    document = pdfium.PdfDocument(pdf)
+    image = document[page - 1].render(scale=dpi / 72).to_pil().convert("RGB")
+    document.close()
+    return image
+
+
+def in_pixels(box, page_height_pt: float, dpi: int = 100):
+    left, bottom, right, top = box
+    scale = dpi / 72
+    return (round(left * scale), round((page_height_pt - top) * scale),
+            round(right * scale), round((page_height_pt - bottom) * scale))
+
+
+def issue_with_figures(folder: Path, figures: str, pages: int = 3) -> Path:
+    """A small issue whose article on page 2 holds `figures` (YAML block lines),
+    then a back page."""
+    text = textwrap.dedent("""\
+        series:
+          initiative: CLEAN ASIA INITIATIVE (CAI)
+          title: CAI NEWSLETTER
+          title_ja: クリーンアジア・イニシアティブ ニュースレター
+        volume: 98
+        issued: 2021-05
+        pages: {pages}
+        cover_line: 写真の試験号
+        colophon:
+          publisher: 発行者
+          producer: 制作者
+          contacts:
+            - name: 連絡先
+              address: 住所
+        articles:
+          - id: photos
+            page: 2
+            toc: 写真の記事
+            title: 写真の記事
+            blocks:
+              - p: 写真を載せる記事の本文です。
+        {figures}
+          - id: back
+            page: {pages}
+            toc: 裏表紙
+            title: 裏表紙
+            blocks:
+              - p: 最後の記事です。
+        """).format(pages=pages, figures=textwrap.indent(textwrap.dedent(figures), " " * 6))
+    path = folder / "issue.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(autouse=True, scope="module")
+def own_cache(tmp_path_factory):
+    """A cache of prepared photos of this module's own, empty at its start."""
+    import os
+
+    before = os.environ.get("CAIPDF_CACHE")
+    os.environ["CAIPDF_CACHE"] = str(tmp_path_factory.mktemp("photo-cache"))
+    yield
+    if before is None:
+        del os.environ["CAIPDF_CACHE"]
+    else:
+        os.environ["CAIPDF_CACHE"] = before
+
+
+@pytest.fixture(scope="module")
+def vol19_with_photos(tmp_path_factory) -> Path:
+    """vol.19 with a 4000×3000 camera JPEG (EXIF, some with an sRGB profile) in every slot."""
+    folder = tmp_path_factory.mktemp("vol19-photos")
+    issue = folder / "vol19.yaml"
+    shutil.copy(ROOT / "issues" / "vol19.yaml", issue)
+    made = fill_photo_slots(issue)
+    assert len(made) == 14
+    return issue
+
+
+@pytest.fixture(scope="module")
+def vol19_photo_pdfs(vol19_with_photos, tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("vol19-photo-pdfs")
+    return {name: build(vol19_with_photos, folder / f"{name}.pdf", profile=PROFILES[name]).output
+            for name in ("print", "screen", "archive")}
+
+
+# -- vol.19 with camera photos ------------------------------------------------------
+
+
+def test_print_edition_with_photos_keeps_its_plan_and_is_cmyk_at_print_resolution(vol19_photo_pdfs):
+    pdf = vol19_photo_pdfs["print"]
+    images = placed_images(pdf)
+    assert len(pdfium.PdfDocument(pdf)) == 12
+    assert len(images) == 14
+    assert {image["space"] for image in images} <= {"DeviceCMYK", "DeviceGray"}, images
+    assert all(250 <= image["ppi"] <= 450 for image in images), [round(i["ppi"]) for i in images]
+    report = preflight(pdf)
+    assert not report.errors, report.errors
+    assert not any("RGB" in space for space in report.colour_spaces)
+
+
+def test_screen_edition_photos_are_rgb_at_screen_resolution(vol19_photo_pdfs):
+    images = placed_images(vol19_photo_pdfs["screen"])
+    assert len(images) == 14
+    assert {image["space"] for image in images} <= {"DeviceRGB", "DeviceGray"}
+    assert all(140 <= image["ppi"] <= 220 for image in images), [round(i["ppi"]) for i in images]
+    assert vol19_photo_pdfs["screen"].stat().st_size < 4_000_000
+
+
+def test_photos_take_the_place_of_their_placeholders(vol19_photo_pdfs, vol19_pdf):
+    """Every character of vol.19 stands where it stood with placeholder frames."""
+    def characters(pdf):
+        document = pdfium.PdfDocument(pdf)
+        pages = []
+        for page in document:
+            text = page.get_textpage()
+            chars = [(text.get_text_range(i, 1), text.get_charbox(i)) for i in range(text.count_chars())]
+            chars = [c for c in chars if not c[0].isspace()]
+            joined = "".join(c for c, _ in chars)
+            labels = [m.span() for m in re.finditer(r"画像未収録images/\S+?\.jpg", joined)]
+            pages.append([c for index, c in enumerate(chars)
+                          if not any(start <= index < end for start, end in labels)])
+        document.close()
+        return pages
+
+    with_photos, with_frames = characters(vol19_photo_pdfs["print"]), characters(vol19_pdf)
+    for number, (photo_page, frame_page) in enumerate(zip(with_photos, with_frames), start=1):
+        assert [c for c, _ in photo_page] == [c for c, _ in frame_page], f"page {number}"
+        moved = max((max(abs(a - b) for a, b in zip(p, f)) for (_, p), (_, f)
+                     in zip(photo_page, frame_page)), default=0)
+        assert moved < 0.5, f"page {number}: text moved by {moved:.2f} pt"
+
+
+@pytest.mark.skipif(not VERAPDF.exists(), reason="veraPDF is in ../shared/tools, absent here")
+def test_archive_edition_with_photos_is_pdf_a_3b(vol19_photo_pdfs):
+    result = subprocess.run([str(VERAPDF), "--format", "text", "-f", "3b",
+                             str(vol19_photo_pdfs["archive"])], capture_output=True, text=True)
+    assert result.stdout.startswith("PASS"), result.stdout + result.stderr[-2000:]
+    assert {i["space"] for i in placed_images(vol19_photo_pdfs["archive"])} <= {"DeviceRGB", "DeviceGray"}
+
+
+# -- frames: crop, focus, fit, orientation -------------------------------------------
+
+
+def _marker_inside(pdf: Path, colour: str = "red") -> tuple[int, int]:
+    """(marker pixels inside the first image's box, inside the whole page)."""
+    image = placed_images(pdf)[0]
+    page = page_pixels(pdf, image["page"])
+    height_pt = page.height * 72 / 100
+    box = in_pixels(image["box"], height_pt)
+
+    def red(pixel):
+        r, g, b = pixel
+        return r > 180 and g < 80 and b < 80 if colour == "red" else b > 150 and r < 80 and g < 100
+
+    inside = sum(red(page.getpixel((x, y))) for x in range(box[0] + 2, box[2] - 2, 2)
+                 for y in range(box[1] + 2, box[3] - 2, 2))
+    return inside, box
+
+
+def test_crop_keeps_the_focus_point_inside_the_frame(tmp_path):
+    """A wide photo in a square frame: the centre crop loses a marker at 85 %
+    across; `focus` on it keeps it, and `fit: contain` keeps everything."""
+    save_jpeg(camera_photo(2400, 800, marker=(0.85, 0.5), marker_radius=0.1,
+                                grey=True), tmp_path / "images" / "wide.jpg")
+    results = {}
+    for case, keys in {"centre": "", "focus": 'focus: "85% 50%"', "contain": "fit: contain"}.items():
+        issue = issue_with_figures(tmp_path, f"""\
+            - figure: images/wide.jpg
+              aspect: "1:1"
+              caption: 写真
+              alt: 横長の写真
+              {keys}
+            """)
+        pdf = build(issue, tmp_path / f"{case}.pdf").output
+        inside, box = _marker_inside(pdf)
+        results[case] = inside
+        assert abs((box[3] - box[1]) - (box[2] - box[0])) <= 2, f"{case}: the frame is square"
+    assert results["centre"] == 0, results
+    assert results["focus"] > 20, results
+    assert results["contain"] > 5, results
+
+
+def test_exif_orientation_is_applied_before_cropping(tmp_path):
+    """A photo stored sideways with EXIF orientation 6 (rotate 90° to view):
+    shown upright, its marker is at the top right."""
+    upright = camera_photo(1600, 1200, marker=(0.9, 0.1), marker_radius=0.05, grey=True)
+    stored = upright.transpose(Image.Transpose.ROTATE_90)  # what the camera wrote
+    stored.info["orientation"] = 6
+    save_jpeg(stored, tmp_path / "images" / "sideways.jpg")
+    issue = issue_with_figures(tmp_path, """\
+        - figure: images/sideways.jpg
+          aspect: "4:3"
+          alt: 横向きで保存された写真
+          accept_low_resolution: true
+        """)
+    pdf = build(issue, tmp_path / "o.pdf", profile=PROFILES["screen"]).output
+    image = placed_images(pdf)[0]
+    page = page_pixels(pdf, image["page"])
+    left, top, right, bottom = in_pixels(image["box"], page.height * 72 / 100)
+    x, y = left + 0.9 * (right - left), top + 0.1 * (bottom - top)
+    r, g, b = page.getpixel((round(x), round(y)))
+    assert r > 180 and g < 80 and b < 80, (r, g, b)
+    reds = [(px, py) for px in range(left, right, 3) for py in range(top, bottom, 3)
+            if page.getpixel((px, py))[0] > 180 and page.getpixel((px, py))[1] < 80]
+    assert reds and all(abs(px - x) < 25 and abs(py - y) < 25 for px, py in reds), \
+        "red only where the marker is"
+    assert abs((bottom - top) / (right - left) - 0.75) < 0.02
+
+
+# -- colour ----------------------------------------------------------------------------
+
+
+def test_embedded_profile_is_honoured(tmp_path):
+    """sRGB green stored in Adobe RGB is about (144, 254, 61); with the
+    profile read, the screen edition shows green again."""
+    adobe = ImageCms.ImageCmsProfile(ImageCms.ImageCmsProfile(
+        __import__("io").BytesIO(adobe_rgb_profile())).profile)
+    green = Image.new("RGB", (1200, 900), (0, 255, 0))
+    stored = ImageCms.profileToProfile(green, ImageCms.createProfile("sRGB"), adobe)
+    assert stored.getpixel((0, 0))[0] > 120  # the numbers really differ in Adobe RGB
+    stored.info["icc_profile"] = adobe_rgb_profile()
+    save_jpeg(stored, tmp_path / "images" / "adobe.jpg", quality=95)
+    issue = issue_with_figures(tmp_path, """\
+        - figure: images/adobe.jpg
+          aspect: "4:3"
+          alt: 緑一色
+        """)
+    pdf = build(issue, tmp_path / "adobe.pdf", profile=PROFILES["screen"]).output
+    image = placed_images(pdf)[0]
+    page = page_pixels(pdf, image["page"])
+    box = in_pixels(image["box"], page.height * 72 / 100)
+    r, g, b = page.getpixel(((box[0] + box[2]) // 2, (box[1] + box[3]) // 2))
+    assert r < 40 and g > 235 and b < 40, (r, g, b)
+
+
+def test_cmyk_jpeg_stays_cmyk_and_prints_its_colour(tmp_path):
+    """Adobe's CMYK JPEGs store inverted values; pure cyan must come out cyan."""
+    Image.new("CMYK", (1200, 900), (255, 0, 0, 0)).save(tmp_path / "cyan.jpg", quality=95)
+    (tmp_path / "images").mkdir()
+    shutil.move(tmp_path / "cyan.jpg", tmp_path / "images" / "cyan.jpg")
+    issue = issue_with_figures(tmp_path, """\
+        - figure: images/cyan.jpg
+          aspect: "4:3"
+          alt: シアン一色
+        """)
+    for edition in ("print", "archive"):
+        pdf = build(issue, tmp_path / f"{edition}.pdf", profile=PROFILES[edition]).output
+        image = placed_images(pdf)[0]
+        assert image["space"] == ("DeviceCMYK" if edition == "print" else "DeviceRGB")
+        page = page_pixels(pdf, image["page"])
+        box = in_pixels(image["box"], page.height * 72 / 100)
+        r, g, b = page.getpixel(((box[0] + box[2]) // 2, (box[1] + box[3]) // 2))
+        assert r < 90 and g > 140 and b > 200, (edition, r, g, b)
+
+
+def test_alpha_is_flattened_onto_white_paper(tmp_path):
+    picture = Image.new("RGBA", (1200, 900), (0, 0, 255, 255))
+    picture.paste((0, 0, 0, 0), (600, 0, 1200, 900))  # the right half transparent
+    (tmp_path / "images").mkdir()
+    picture.save(tmp_path / "images" / "logo.png")
+    issue = issue_with_figures(tmp_path, """\
+        - figure: images/logo.png
+          aspect: "4:3"
+          alt: 半分が透明な図
+        """)
+    pdf = build(issue, tmp_path / "alpha.pdf").output
+    image = placed_images(pdf)[0]
+    assert image["space"] == "DeviceCMYK"
+    page = page_pixels(pdf, image["page"])
+    left, top, right, bottom = in_pixels(image["box"], page.height * 72 / 100)
+    middle = (top + bottom) // 2
+    assert page.getpixel((left + (right - left) // 4, middle))[2] > 150  # blue
+    assert min(page.getpixel((left + 3 * (right - left) // 4, middle))) > 245  # paper white
+
+
+def test_sixteen_bit_grey_is_a_smooth_grey_not_noise(tmp_path):
+    ramp = Image.linear_gradient("L").transpose(Image.Transpose.ROTATE_90).resize((1200, 900))
+    (tmp_path / "images").mkdir()
+    ramp.convert("I").point(lambda v: v * 257).convert("I;16").save(tmp_path / "images" / "ramp.png")
+    assert Image.open(tmp_path / "images" / "ramp.png").mode.startswith("I")
+    issue = issue_with_figures(tmp_path, """\
+        - figure: images/ramp.png
+          aspect: "4:3"
+          alt: 濃淡の帯
+        """)
+    pdf = build(issue, tmp_path / "grey.pdf").output
+    image = placed_images(pdf)[0]
+    assert image["space"] == "DeviceGray"
+    page = page_pixels(pdf, image["page"])
+    left, top, right, bottom = in_pixels(image["box"], page.height * 72 / 100)
+    y = (top + bottom) // 2
+    values = [page.getpixel((x, y))[0] for x in range(left + 3, right - 3, 4)]
+    steps = [b - a for a, b in zip(values, values[1:])]
+    assert values[0] > values[-1] + 150 or values[-1] > values[0] + 150, values[:5] + values[-5:]
+    direction = 1 if values[-1] > values[0] else -1
+    assert sum(1 for step in steps if step * direction < -6) == 0, "not a smooth ramp"
+
+
+# -- checks ------------------------------------------------------------------------------
+
+
+def _run(*arguments, cwd=None):
+    return subprocess.run([sys.executable, "-m", "caipdf", *map(str, arguments)],
+                          capture_output=True, text=True, cwd=cwd)
+
+
+def test_broken_files_are_all_reported_with_their_lines_and_no_pdf(tmp_path):
+    images = tmp_path / "images"
+    images.mkdir()
+    whole = (tmp_path / "whole.jpg")
+    save_jpeg(camera_photo(1600, 1200), whole)
+    (images / "truncated.jpg").write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    (images / "notes.jpg").write_text("これは写真ではありません\n", encoding="utf-8")
+    issue = issue_with_figures(tmp_path, """\
+        - figure: images/truncated.jpg
+          alt: 途中で切れた写真
+        - figure: images/notes.jpg
+          alt: 文字だけのファイル
+        """)
+    lines = issue.read_text(encoding="utf-8").splitlines()
+    line_of = {name: 1 + next(i for i, line in enumerate(lines) if name in line)
+               for name in ("truncated.jpg", "notes.jpg")}
+    for command in ("check", "build"):
+        output = tmp_path / "out.pdf"
+        result = _run(command, issue, *(["-o", output] if command == "build" else []))
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        for name, line in line_of.items():
+            located = [row for row in result.stderr.splitlines()
+                       if row.startswith(f"{issue}:{line}:") and "error" in row and name in row]
+            assert located, (name, result.stderr)
+        assert "damaged or incomplete" in result.stderr
+        assert "it is text" in result.stderr
+        assert not output.exists()
+
+
+def test_misnamed_and_oversized_files_are_errors(tmp_path):
+    images = tmp_path / "images"
+    images.mkdir()
+    Image.new("RGB", (1200, 900), "white").save(images / "really-a-png.jpg", format="PNG")
+    Image.new("1", (13000, 12000)).save(images / "bomb.png")  # 156 megapixels, a few kB
+    issue = issue_with_figures(tmp_path, """\
+        - figure: images/really-a-png.jpg
+          alt: 名前違い
+        - figure: images/bomb.png
+          alt: 巨大
+        """)
+    with pytest.raises(CaipdfError) as caught:
+        build(issue, tmp_path / "out.pdf")
+    messages = [str(problem) for problem in caught.value.problems]
+    assert any("is a PNG file, but its name ends in '.jpg'" in m and "rename" in m for m in messages)
+    assert any("too large to decode safely (13000×12000 px" in m for m in messages)
+
+
+def test_low_resolution_is_refused_in_print_unless_accepted(tmp_path, capfd):
+    save_jpeg(camera_photo(400, 267), tmp_path / "images" / "small.jpg")
+    figure = """\
+        - figure: images/small.jpg
+          alt: 小さな写真
+        """
+    issue = issue_with_figures(tmp_path, figure)
+    with pytest.raises(CaipdfError) as caught:
+        build(issue, tmp_path / "out.pdf")
+    message = str(caught.value)
+    ppi = float(re.search(r"prints at (\d+) ppi", message)[1])
+    assert 100 < ppi < 140 and "under 150 ppi" in message and "accept_low_resolution" in message
+    needed = re.search(r"at least (\d+)×(\d+) px for 300 ppi", message)
+    assert needed and 950 < int(needed[1]) < 1100, message
+    screen = build(issue, tmp_path / "screen.pdf", profile=PROFILES["screen"])
+    assert any("under 150 ppi" in warning for warning in screen.warnings)
+
+    issue = issue_with_figures(tmp_path, figure + "  accept_low_resolution: true\n")
+    accepted = build(issue, tmp_path / "out.pdf")
+    assert any("warning:" in w and "under 150 ppi" in w for w in accepted.warnings)
+
+
+def test_resolution_under_300_ppi_is_a_warning_with_the_pixels_needed(tmp_path):
+    save_jpeg(camera_photo(800, 600), tmp_path / "images" / "medium.jpg")
+    issue = issue_with_figures(tmp_path, """\
+        - figure: images/medium.jpg
+          alt: 中くらいの写真
+        """)
+    result = build(issue, tmp_path / "out.pdf")
+    warning = next(w for w in result.warnings if "medium.jpg" in w and "ppi" in w)
+    assert re.search(r"prints at 2[0-9]{2} ppi", warning) and "under 300 ppi" in warning
+    assert placed_images(result.output)[0]["pixels"][0] <= 800  # never enlarged
+
+
+def test_a_photo_without_alt_text_is_a_warning_and_credit_is_printed(tmp_path):
+    save_jpeg(camera_photo(1600, 1200), tmp_path / "images" / "a.jpg")
+    save_jpeg(camera_photo(1600, 1200, seed=3), tmp_path / "images" / "b.jpg")
+    issue = issue_with_figures(tmp_path, """\
+        - figure: images/a.jpg
+          caption: 説明文のある写真
+          credit: 写真：IGES
+        - figure: images/b.jpg
+          decorative: true
+        """)
+    result = build(issue, tmp_path / "out.pdf")
+    missing = [w for w in result.warnings if "alternative text" in w]
+    assert len(missing) == 1 and "a.jpg" in missing[0] and ":2" not in missing[0][:3]
+    document = pdfium.PdfDocument(result.output)
+    text = document[1].get_textpage().get_text_range().replace("\r\n", "")
+    assert "写真：IGES" in text
+
+
+# -- speed and reproducibility -----------------------------------------------------------------
+
+
+def test_prepared_photos_are_kept_and_builds_are_identical_wherever_the_issue_sits(tmp_path):
+    first = tmp_path / "one" / "deep" / "folder"
+    first.mkdir(parents=True)
+    save_jpeg(camera_photo(2000, 1500, seed=5), first / "images" / "p.jpg")
+    issue = issue_with_figures(first, """\
+        - figure: images/p.jpg
+          alt: 写真
+          caption: 説明
+        """)
+    second = tmp_path / "two"
+    shutil.copytree(first, second)
+    import os
+
+    cache = Path(os.environ["CAIPDF_CACHE"]) / "images"
+    for edition in ("print", "screen", "archive"):
+        a = build(issue, tmp_path / f"a-{edition}.pdf", profile=PROFILES[edition]).output
+        made = {path: path.stat().st_mtime_ns for path in cache.glob("*.jpg")}
+        b = build(second / "issue.yaml", tmp_path / f"b-{edition}.pdf",
+                  profile=PROFILES[edition]).output
+        assert a.read_bytes() == b.read_bytes(), edition
+        assert {path: path.stat().st_mtime_ns for path in cache.glob("*.jpg")} == made
+
+
+def test_svg_figure_is_refused_for_print_with_a_reason_and_drawn_on_screen(tmp_path):
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "chart.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200">'
+        '<rect width="300" height="200" fill="#ff0000"/></svg>', encoding="utf-8")
+    issue = issue_with_figures(tmp_path, """\
+        - figure: images/chart.svg
+          aspect: "3:2"
+          alt: グラフ
+        """)
+    with pytest.raises(CaipdfError) as caught:
+        build(issue, tmp_path / "print.pdf")
+    assert "SVG" in str(caught.value) and "RGB" in str(caught.value)
+    screen = build(issue, tmp_path / "screen.pdf", profile=PROFILES["screen"]).output
+    page = page_pixels(screen, 2)
+    assert any(page.getpixel((x, y))[0] > 200 and page.getpixel((x, y))[1] < 60
+               for x in range(0, page.width, 7) for y in range(0, page.height, 7))
