@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import struct
+import textwrap
 from pathlib import Path
 
 from PIL import Image, ImageCms, ImageDraw
@@ -117,3 +118,41 @@ def fill_photo_slots(issue_file: Path, size=(4000, 3000), **options) -> list[Pat
         target = issue_file.parent / relative
         made.append(save_jpeg(camera_photo(*size, seed=seed, **options), target))
     return made
+
+
+def issue_with_figures(folder: Path, figures: str, pages: int = 3) -> Path:
+    """A small issue whose article on page 2 holds `figures` (YAML block lines),
+    then a back page."""
+    text = textwrap.dedent("""\
+        series:
+          initiative: CLEAN ASIA INITIATIVE (CAI)
+          title: CAI NEWSLETTER
+          title_ja: クリーンアジア・イニシアティブ ニュースレター
+        volume: 98
+        issued: 2021-05
+        pages: {pages}
+        cover_line: 写真の試験号
+        colophon:
+          publisher: 発行者
+          producer: 制作者
+          contacts:
+            - name: 連絡先
+              address: 住所
+        articles:
+          - id: photos
+            page: 2
+            toc: 写真の記事
+            title: 写真の記事
+            blocks:
+              - p: 写真を載せる記事の本文です。
+        {figures}
+          - id: back
+            page: {pages}
+            toc: 裏表紙
+            title: 裏表紙
+            blocks:
+              - p: 最後の記事です。
+        """).format(pages=pages, figures=textwrap.indent(textwrap.dedent(figures), " " * 6))
+    path = folder / "issue.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -11,7 +11,6 @@ import re
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -23,7 +22,7 @@ from caipdf.commands.build import build
 from caipdf.errors import CaipdfError
 from caipdf.pdf.preflight import preflight
 from caipdf.profiles import PROFILES
-from photos import adobe_rgb_profile, camera_photo, fill_photo_slots, save_jpeg
+from photos import adobe_rgb_profile, camera_photo, fill_photo_slots, issue_with_figures, save_jpeg
 
 ROOT = Path(__file__).resolve().parents[1]
 VERAPDF = ROOT.parent / "shared" / "tools" / "verapdf" / "verapdf"
@@ -67,44 +66,6 @@ def in_pixels(box, page_height_pt: float, dpi: int = 100):
     scale = dpi / 72
     return (round(left * scale), round((page_height_pt - top) * scale),
             round(right * scale), round((page_height_pt - bottom) * scale))
-
-
-def issue_with_figures(folder: Path, figures: str, pages: int = 3) -> Path:
-    """A small issue whose article on page 2 holds `figures` (YAML block lines),
-    then a back page."""
-    text = textwrap.dedent("""\
-        series:
-          initiative: CLEAN ASIA INITIATIVE (CAI)
-          title: CAI NEWSLETTER
-          title_ja: クリーンアジア・イニシアティブ ニュースレター
-        volume: 98
-        issued: 2021-05
-        pages: {pages}
-        cover_line: 写真の試験号
-        colophon:
-          publisher: 発行者
-          producer: 制作者
-          contacts:
-            - name: 連絡先
-              address: 住所
-        articles:
-          - id: photos
-            page: 2
-            toc: 写真の記事
-            title: 写真の記事
-            blocks:
-              - p: 写真を載せる記事の本文です。
-        {figures}
-          - id: back
-            page: {pages}
-            toc: 裏表紙
-            title: 裏表紙
-            blocks:
-              - p: 最後の記事です。
-        """).format(pages=pages, figures=textwrap.indent(textwrap.dedent(figures), " " * 6))
-    path = folder / "issue.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -503,3 +464,23 @@ def test_svg_figure_is_refused_for_print_with_a_reason_and_drawn_on_screen(tmp_p
     page = page_pixels(screen, 2)
     assert any(page.getpixel((x, y))[0] > 200 and page.getpixel((x, y))[1] < 60
                for x in range(0, page.width, 7) for y in range(0, page.height, 7))
+
+
+def test_archive_of_a_volume_with_photos_rebuilds_identically_from_its_sources(tmp_path):
+    from caipdf.archive import build_archive, verify_archive
+
+    issues = tmp_path / "issues"
+    save_jpeg(camera_photo(1800, 1350, seed=7), issues / "images" / "p.jpg")
+    save_jpeg(camera_photo(1800, 1350, seed=8, orientation=1), issues / "images" / "q.jpg")
+    issue_with_figures(issues, """\
+        - figure: images/p.jpg
+          alt: 一枚目
+        - figure: images/q.jpg
+          alt: 二枚目
+          focus: "20% 80%"
+        """)
+    (issues / "issue.yaml").rename(issues / "vol98.yaml")
+    archive = tmp_path / "archive"
+    built = build_archive(issues, archive)
+    assert built.built == ["vol98.yaml"], built
+    assert verify_archive(archive, rebuild=True) == []

@@ -187,7 +187,25 @@ def test_preflight_fails_rgb_in_a_pdfx_and_odd_page_counts(tmp_path):
     report = preflight(path)
     messages = " ".join(finding.message for finding in report.errors)
     assert "RGB colour in a print file" in messages
+    assert "page 1: fill colour (rg) in its content" in messages
     assert "multiple of 4" in messages
+
+
+def test_preflight_names_the_page_and_object_of_an_rgb_image(tmp_path):
+    import weasyprint
+    from PIL import Image
+
+    Image.new("RGB", (400, 400), (0, 200, 0)).save(tmp_path / "green.jpg")
+    html = ('<style>@page { size: A4; bleed: 3mm }</style><p style="break-after: page"></p>'
+            '<img src="green.jpg" style="width: 30mm">')
+    path = tmp_path / "image.pdf"
+    path.write_bytes(weasyprint.HTML(string=html, base_url=str(tmp_path) + "/").write_pdf(
+        pdf_variant="pdf/x-4"))
+    report = preflight(path)
+    [image] = report.images
+    assert image["page"] == 2 and image["colour_space"] == "DeviceRGB"
+    [error] = [finding.message for finding in report.errors if finding.check == "colour"]
+    assert f"page 2: image {image['name']} (DeviceRGB)" in error
 
 
 def test_preflight_reports_low_resolution_images(tmp_path):

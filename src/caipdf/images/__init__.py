@@ -15,19 +15,26 @@ which the renderer's fetcher reads from the cache.
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from PIL import Image
 
 from caipdf.errors import CaipdfError, Problem
 from caipdf.images import cache
-from caipdf.images.prepare import Edition, Frame, pixel_size, prepare, source_ppi
+from caipdf.images.prepare import (
+    Edition, Frame, decoded_megabytes, pixel_size, prepared_jpeg, source_ppi,
+)
 from caipdf.images.slots import slot_widths
 from caipdf.images.source import MAX_PIXELS, SourceImage, read_source, strict_decoding
 from caipdf.structure.model import Figure, Issue
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # caipdf's own limit, reported as an error by source.py
+# Photos decoded side by side take at most this much memory together (a
+# 4000×3000 photo decoded whole takes 36 MB, at half size 9 MB).
+MEMORY_BUDGET = 48
 
 __all__ = ["Edition", "PreparedImage", "PreparedPhotos", "prepare_photos", "read_photos"]
 
@@ -92,25 +99,55 @@ def prepare_photos(issue: Issue, profile) -> PreparedPhotos:
                 "or 'decorative: true'")
         name = cache.name(source.digest, frame.key(), edition.key())
         if not cache.has(name):
-            to_make[name] = (source, frame)
+            to_make[name] = (source, frame, edition)
         width, height = pixel_size(source, frame, edition)
         prepared.images[figure] = PreparedImage(cache.url(name), width, height,
                                                 width / (frame.width_pt / 72))
     if problems:
         raise CaipdfError(problems)
-    made = _in_parallel(lambda job: prepare(*job, edition), list(to_make.values()))
+    jobs = list(to_make.values())
+    made = _in_parallel(lambda job: prepared_jpeg(*job), jobs,
+                        weights=[decoded_megabytes(*job) for job in jobs])
     for name, data in zip(to_make, made):
         cache.keep(name, data)
     return prepared
 
 
-def _in_parallel(function, items: list) -> list:
+def _in_parallel(function, items: list, weights: list[float] | None = None) -> list:
     """`function` over `items` on every core: decoding, resampling, colour
-    conversion and encoding all run outside Python's lock in Pillow."""
+    conversion and encoding all run outside Python's lock in Pillow. With
+    `weights` (megabytes of memory each item takes), items run side by side
+    only while they take MEMORY_BUDGET together; a larger one runs alone."""
     if len(items) < 2:
         return [function(item) for item in items]
+    budget = _MemoryBudget(MEMORY_BUDGET)
+
+    def run(index: int):
+        with budget.taken(weights[index] if weights else 0):
+            return function(items[index])
+
     with ThreadPoolExecutor(max_workers=min(len(items), os.cpu_count() or 1)) as pool:
-        return list(pool.map(function, items))
+        return list(pool.map(run, range(len(items))))
+
+
+class _MemoryBudget:
+    def __init__(self, megabytes: float):
+        self.free = megabytes
+        self.limit = megabytes
+        self.changed = threading.Condition()
+
+    @contextmanager
+    def taken(self, megabytes: float):
+        megabytes = min(megabytes, self.limit)  # one larger than the budget waits for all of it
+        with self.changed:
+            self.changed.wait_for(lambda: self.free >= megabytes)
+            self.free -= megabytes
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.free += megabytes
+                self.changed.notify_all()
 
 
 def _low_resolution(figure: Figure, source: SourceImage, frame: Frame, ppi: float,

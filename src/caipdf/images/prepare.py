@@ -80,7 +80,7 @@ def pixel_size(source: SourceImage, frame: Frame, edition: Edition) -> tuple[int
     return width, max(1, round(width * frame.aspect_ratio))
 
 
-def prepare(source: SourceImage, frame: Frame, edition: Edition) -> bytes:
+def prepared_jpeg(source: SourceImage, frame: Frame, edition: Edition) -> bytes:
     """The JPEG bytes of `source` fitted to `frame` for `edition`."""
     width, height = pixel_size(source, frame, edition)
     image = _decode(source, frame, width)
@@ -94,22 +94,38 @@ def prepare(source: SourceImage, frame: Frame, edition: Edition) -> bytes:
                              reducing_gap=3)
     image = _in_colours(image, source.icc_profile, edition.colours)
     output = io.BytesIO()
-    image.save(output, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    image.save(output, format="JPEG", quality=JPEG_QUALITY)
     return output.getvalue()
 
 
 def _decode(source: SourceImage, frame: Frame, width: int) -> Image.Image:
     """The upright photo, decoded at a reduced scale where that still leaves
     enough pixels (JPEG draft mode: a 90-megapixel photo never exists in full)."""
-    image = Image.open(io.BytesIO(source.data))
+    image = Image.open(io.BytesIO(source.read()))
     if image.format == "JPEG":
-        left, top, right, bottom = source_region(source, frame)
-        scale = width / max(right - left, 1)
-        if scale < 1:
-            raw_width, raw_height = image.size
-            image.draft(image.mode, (math.ceil(raw_width * scale), math.ceil(raw_height * scale)))
+        scale = _draft_scale(source, frame, width)
+        image.draft(image.mode, (math.ceil(image.width * scale), math.ceil(image.height * scale)))
     image.load()
     return ImageOps.exif_transpose(image)
+
+
+def _draft_scale(source: SourceImage, frame: Frame, width: int) -> float:
+    """The fewest pixels of the shown region that still give `width`, as a
+    fraction of the source's (what JPEG draft mode is asked for)."""
+    left, _, right, _ = source_region(source, frame)
+    return min(1.0, width / max(right - left, 1))
+
+
+def decoded_megabytes(source: SourceImage, frame: Frame, edition: Edition) -> float:
+    """About how much memory decoding the photo for `frame` takes (JPEG draft
+    mode decodes at 1/1, 1/2, 1/4 or 1/8 of the size)."""
+    scale = 1.0
+    if source.format == "JPEG":
+        wanted = _draft_scale(source, frame, pixel_size(source, frame, edition)[0])
+        while scale / 2 >= wanted and scale > 1 / 8:
+            scale /= 2
+    channels = 4 if source.mode in ("CMYK", "RGBA", "RGBX", "LA", "PA", "P") else 3
+    return source.width * source.height * scale * scale * channels / 1e6
 
 
 def _scaled_region(source: SourceImage, frame: Frame, image: Image.Image):

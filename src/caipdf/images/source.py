@@ -13,10 +13,11 @@ import io
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
-from caipdf.errors import Problem
+from caipdf.errors import CaipdfError, Problem
 from caipdf.images import cache
 from caipdf.structure.model import Figure
 
@@ -38,7 +39,7 @@ EXIF_ORIENTATION = 0x0112
 class SourceImage:
     """What the stage knows of a figure's file once it has been checked."""
 
-    data: bytes = b""
+    path: Path
     digest: str = ""  # sha256 of the bytes: the cache key of everything made from them
     format: str = ""  # Pillow's: JPEG, PNG, …
     mode: str = ""  # Pillow's: RGB, CMYK, L, I;16, …
@@ -47,9 +48,13 @@ class SourceImage:
     icc_profile: bytes | None = None
     svg: bool = False
 
-    @property
-    def megapixels(self) -> float:
-        return self.width * self.height / 1e6
+    def read(self) -> bytes:
+        """The file's bytes again, for preparing it: the same bytes that were checked."""
+        data = self.path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != self.digest:
+            raise CaipdfError(Problem(None, f"the photo {self.path} changed while the issue was "
+                                      "being built", "build again once it is saved"))
+        return data
 
 
 def read_source(figure: Figure) -> SourceImage | Problem:
@@ -61,7 +66,7 @@ def read_source(figure: Figure) -> SourceImage | Problem:
                         "check that the file exists and can be read")
     digest = hashlib.sha256(data).hexdigest()
     if figure.file.suffix.lower() == ".svg":
-        return SourceImage(data, digest, format="SVG", svg=True)
+        return SourceImage(figure.file, digest, format="SVG", svg=True)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -107,7 +112,7 @@ def read_source(figure: Figure) -> SourceImage | Problem:
             cache.mark_checked(digest)
         if icc_profile and not _readable_profile(icc_profile):
             icc_profile = None
-        return SourceImage(data, digest, image.format, mode, width, height, icc_profile)
+        return SourceImage(figure.file, digest, image.format, mode, width, height, icc_profile)
 
 
 def _decode_small(image: Image.Image) -> None:

@@ -47,6 +47,7 @@ class Report:
     images: list[dict] = field(default_factory=list)
     max_ink: float = 0.0
     findings: list[Finding] = field(default_factory=list)
+    rgb_uses: list[str] = field(default_factory=list)  # "page 3: image /i…", one per object
 
     @property
     def errors(self) -> list[Finding]:
@@ -205,7 +206,9 @@ def _check_colours_and_images(reader: pypdf.PdfReader, report: Report, print_rul
     report.colour_spaces = sorted(spaces)
     rgb = [space for space in spaces if _is_rgb(space)]
     if rgb and print_rules:
-        report.add("error", "colour", f"RGB colour in a print file: {', '.join(sorted(rgb))}")
+        uses = list(dict.fromkeys(report.rgb_uses))
+        shown = "; ".join(uses[:8]) + (f"; and {len(uses) - 8} more" if len(uses) > 8 else "")
+        report.add("error", "colour", f"RGB colour in a print file ({', '.join(sorted(rgb))}): {shown}")
     if report.max_ink > MAX_INK:
         report.add("error", "ink", f"total ink coverage reaches {report.max_ink:.0%}, "
                    f"more than {MAX_INK:.0%}")
@@ -213,7 +216,7 @@ def _check_colours_and_images(reader: pypdf.PdfReader, report: Report, print_rul
 
 
 def _scan_stream(reader, stream: ContentStream, resources, page_number: int, report: Report,
-                 spaces: set[str], ctm: list[float]) -> None:
+                 spaces: set[str], ctm: list[float], where: str = "its content") -> None:
     stack = []
     fill_space = stroke_space = "DeviceGray"
     for operands, operator in stream.operations:
@@ -225,6 +228,8 @@ def _scan_stream(reader, stream: ContentStream, resources, page_number: int, rep
             ctm = _multiply([float(value) for value in operands], ctm)
         elif operator in RGB_OPERATORS:
             spaces.add("DeviceRGB")
+            kind = "fill" if operator == b"rg" else "stroke"
+            report.rgb_uses.append(f"page {page_number}: {kind} colour ({operator.decode()}) in {where}")
         elif operator in CMYK_OPERATORS:
             spaces.add("DeviceCMYK")
             report.max_ink = max(report.max_ink, sum(float(value) for value in operands))
@@ -233,6 +238,8 @@ def _scan_stream(reader, stream: ContentStream, resources, page_number: int, rep
         elif operator in (b"cs", b"CS"):
             name = _space_name(operands[0], resources)
             spaces.add(name)
+            if _is_rgb(name):
+                report.rgb_uses.append(f"page {page_number}: colour space {name} in {where}")
             if operator == b"cs":
                 fill_space = name
             else:
@@ -257,7 +264,7 @@ def _place_xobject(reader, name, resources, page_number, report, spaces, ctm) ->
         inner = inner.get_object() if inner is not None else resources
         matrix = [float(value) for value in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0])]
         _scan_stream(reader, ContentStream(xobject, reader), inner, page_number, report, spaces,
-                     _multiply(matrix, ctm))
+                     _multiply(matrix, ctm), f"form {name}")
     elif xobject.get("/Subtype") == "/Image":
         space = _space_name(xobject.get("/ColorSpace", "/DeviceGray"), resources)
         spaces.add(space)
@@ -266,12 +273,15 @@ def _place_xobject(reader, name, resources, page_number, report, spaces, ctm) ->
         pixels_w, pixels_h = int(xobject.get("/Width", 0)), int(xobject.get("/Height", 0))
         dpi = min(pixels_w / (width_pt / 72) if width_pt else math.inf,
                   pixels_h / (height_pt / 72) if height_pt else math.inf)
-        report.images.append({"page": page_number, "colour_space": space, "pixels": [pixels_w, pixels_h],
+        if _is_rgb(space):
+            report.rgb_uses.append(f"page {page_number}: image {name} ({space})")
+        report.images.append({"page": page_number, "name": str(name), "colour_space": space,
+                              "pixels": [pixels_w, pixels_h],
                               "placed_mm": [round(width_pt / MM, 1), round(height_pt / MM, 1)],
                               "dpi": round(dpi)})
         if round(dpi) < MIN_DPI:
             report.add("warning", "images", f"page {page_number}: an image of {pixels_w}×{pixels_h} px "
-                       f"placed at {width_pt / MM:.0f}×{height_pt / MM:.0f} mm is {dpi:.0f} dpi "
+                       f"placed at {width_pt / MM:.0f}×{height_pt / MM:.0f} mm is {dpi:.0f} ppi "
                        f"(under {MIN_DPI})")
 
 
@@ -328,8 +338,8 @@ def format_report(report: Report) -> str:
         f"{', subset' if font['subset'] else ''})" for font in report.fonts))
     lines.append(f"  colour spaces   {', '.join(report.colour_spaces) or 'none'}")
     lines.append(f"  images          {len(report.images)}" + "".join(
-        f"\n    page {image['page']}: {image['pixels'][0]}×{image['pixels'][1]} px, "
-        f"{image['colour_space']}, {image['dpi']} dpi" for image in report.images))
+        f"\n    page {image['page']}: {image['name']} {image['pixels'][0]}×{image['pixels'][1]} px, "
+        f"{image['colour_space']}, {image['dpi']} ppi" for image in report.images))
     lines.append(f"  max ink         {report.max_ink:.0%}")
     for finding in report.findings:
         if finding.level != "info":
