@@ -1,7 +1,7 @@
 # Two commands do all set-up on a fresh machine:
 #   make pdf    builds build/vol19.pdf
 #   make test   runs the tests
-# and one measures the edit loop and the archive (benchmarks/):
+# and one measures the edit loop, the archive and photos (benchmarks/):
 #   make bench
 PYTHON ?= python3
 VENV := .venv
@@ -19,7 +19,8 @@ test: $(STAMP)
 bench: $(STAMP) check-harfbuzz-subset
 	$(BIN)/python benchmarks/edit_loop.py; edit=$$?; \
 	$(BIN)/python benchmarks/archive_speed.py; archive=$$?; \
-	exit $$(( edit || archive ))
+	$(BIN)/python benchmarks/photos.py; photos=$$?; \
+	exit $$(( edit || archive || photos ))
 
 # WeasyPrint needs Pango from the system; say so plainly when it is missing.
 check-libs:

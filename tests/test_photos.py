@@ -447,23 +447,51 @@ def test_prepared_photos_are_kept_and_builds_are_identical_wherever_the_issue_si
         assert {path: path.stat().st_mtime_ns for path in cache.glob("*.jpg")} == made
 
 
-def test_svg_figure_is_refused_for_print_with_a_reason_and_drawn_on_screen(tmp_path):
+def test_svg_figures_print_in_cmyk_fill_their_frame_and_say_what_cannot_be_converted(tmp_path):
     (tmp_path / "images").mkdir()
     (tmp_path / "images" / "chart.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200">'
-        '<rect width="300" height="200" fill="#ff0000"/></svg>', encoding="utf-8")
-    issue = issue_with_figures(tmp_path, """\
-        - figure: images/chart.svg
-          aspect: "3:2"
-          alt: グラフ
-        """)
+        '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100">'
+        '<style>.bar { fill: rgb(0 0 255) }</style>'
+        '<rect width="150" height="100" fill="#ff0000"/>'
+        '<rect class="bar" x="150" width="150" height="50"/>'
+        '<text x="10" y="90" style="stroke: green">軸</text></svg>', encoding="utf-8")
+    (tmp_path / "images" / "shaded.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><defs>'
+        '<linearGradient id="g"><stop offset="0" stop-color="red"/><stop offset="1" stop-color="blue"/>'
+        '</linearGradient></defs><rect width="10" height="10" fill="url(#g)"/></svg>', encoding="utf-8")
+    chart = '- figure: images/chart.svg\n  aspect: "3:2"\n  alt: グラフ\n  caption: 図の説明\n'
+    issue = issue_with_figures(tmp_path, chart + "- figure: images/shaded.svg\n  alt: 色の帯\n")
     with pytest.raises(CaipdfError) as caught:
         build(issue, tmp_path / "print.pdf")
-    assert "SVG" in str(caught.value) and "RGB" in str(caught.value)
+    [problem] = caught.value.problems
+    assert "shaded.svg" in str(problem) and "gradient" in str(problem)
+
+    issue = issue_with_figures(tmp_path, chart)
+    printed = build(issue, tmp_path / "print.pdf").output
+    report = preflight(printed)
+    assert not [e for e in report.errors if e.check != "pages"]  # 3 pages: not a print run
+    assert not report.rgb_uses and not any("RGB" in space for space in report.colour_spaces)
+    page = page_pixels(printed, 2)
+    red = [(x, y) for x in range(0, page.width, 3) for y in range(0, page.height, 3)
+           if page.getpixel((x, y))[0] > 180 and page.getpixel((x, y))[1] < 90]
+    assert red, "the red bar is drawn"
     screen = build(issue, tmp_path / "screen.pdf", profile=PROFILES["screen"]).output
     page = page_pixels(screen, 2)
-    assert any(page.getpixel((x, y))[0] > 200 and page.getpixel((x, y))[1] < 60
-               for x in range(0, page.width, 7) for y in range(0, page.height, 7))
+    red = [(x, y) for x in range(0, page.width, 2) for y in range(0, page.height, 2)
+           if page.getpixel((x, y))[0] > 200 and page.getpixel((x, y))[1] < 60]
+    width = max(x for x, _ in red) - min(x for x, _ in red)
+    height = max(y for _, y in red) - min(y for _, y in red)
+    assert abs(height / width - 2 / 3) < 0.05, (width, height)  # drawn undistorted
+
+    def caption_top(pdf):
+        text = pdfium.PdfDocument(pdf)[1].get_textpage()
+        joined = text.get_text_range()
+        return text.get_charbox(joined.index("図の説明"))[3]
+
+    save_jpeg(camera_photo(1200, 1200), tmp_path / "images" / "square.jpg")
+    photo = issue_with_figures(tmp_path, chart.replace("chart.svg", "square.jpg"))
+    framed = build(photo, tmp_path / "photo.pdf", profile=PROFILES["screen"]).output
+    assert abs(caption_top(screen) - caption_top(framed)) < 0.5, "an SVG takes its frame's room"
 
 
 def test_archive_of_a_volume_with_photos_rebuilds_identically_from_its_sources(tmp_path):

@@ -28,6 +28,7 @@ from caipdf.images.prepare import (
     Edition, Frame, decoded_megabytes, pixel_size, prepared_jpeg, source_ppi,
 )
 from caipdf.images.slots import slot_widths
+from caipdf.images.svg import UnprintableSvg, framed_svg
 from caipdf.images.source import MAX_PIXELS, SourceImage, read_source, strict_decoding
 from caipdf.structure.model import Figure, Issue
 
@@ -76,12 +77,17 @@ def prepare_photos(issue: Issue, profile) -> PreparedPhotos:
     prepared, problems, to_make = PreparedPhotos(), [], {}
     for figure, source in issue.photos.items():
         if source.svg:
-            if edition.colours == "cmyk":
+            name = cache.name(source.digest, f"{figure.aspect_ratio:.6f}", edition.key(), suffix=".svg")
+            try:
+                if not cache.has(name):
+                    cache.keep(name, framed_svg(source.read(), figure.aspect_ratio,
+                                                cmyk=edition.colours == "cmyk"))
+            except UnprintableSvg as reason:
                 problems.append(Problem(
-                    figure.location, f"the SVG figure '{figure.path}' would be drawn in RGB, "
-                    "which the print edition cannot have",
-                    "export it as a PDF-ready raster (PNG or TIFF at 300 ppi) for print"))
-            prepared.images[figure] = PreparedImage(figure.path, 0, 0, 0)  # drawn from its file
+                    figure.location, f"the SVG figure '{figure.path}' cannot be printed: {reason}",
+                    "remove it from the SVG, or export the figure as PNG or TIFF at 300 ppi"))
+                continue
+            prepared.images[figure] = PreparedImage(cache.url(name), 0, 0, 0)
             continue
         frame = Frame.of(figure, widths[figure.span])
         ppi = source_ppi(source, frame)

@@ -27,8 +27,12 @@ def folder() -> Path:
     return Path(os.environ.get("CAIPDF_CACHE") or "build/.cache").resolve() / "images"
 
 
-def name(*parts: str) -> str:
-    return hashlib.sha256("\0".join((VERSION, *parts)).encode()).hexdigest()[:40] + ".jpg"
+def name(*parts: str, suffix: str = ".jpg") -> str:
+    return hashlib.sha256("\0".join((VERSION, *parts)).encode()).hexdigest()[:40] + suffix
+
+
+def mime_type(file_name: str) -> str:
+    return "image/svg+xml" if file_name.endswith(".svg") else "image/jpeg"
 
 
 def url(file_name: str) -> str:
@@ -62,7 +66,7 @@ def mark_checked(digest: str) -> None:
 def read_url(address: str) -> bytes:
     """The bytes behind a `caipdf-image:` URL; only names this module made resolve."""
     file_name = address.removeprefix(URL_SCHEME)
-    if not (len(file_name) == 44 and file_name.endswith(".jpg")
+    if not (len(file_name) == 44 and file_name[40:] in (".jpg", ".svg")
             and all(c in "0123456789abcdef" for c in file_name[:40])):
         raise ValueError(f"not a prepared image: {address}")
     data = read(file_name)

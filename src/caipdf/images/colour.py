@@ -43,6 +43,13 @@ def convert(image: Image.Image, icc_profile: bytes | None, target: str) -> Image
     return ImageCms.applyTransform(image, transform)
 
 
+@lru_cache(maxsize=256)
+def press_cmyk(rgb: tuple[float, float, float]) -> tuple[float, ...]:
+    """One sRGB colour (0–1 each) in the press's CMYK (0–1 each), as photos are converted."""
+    pixel = Image.new("RGB", (1, 1), tuple(round(value * 255) for value in rgb))
+    return tuple(value / 255 for value in convert(pixel, None, "cmyk").getpixel((0, 0)))
+
+
 @lru_cache(maxsize=16)
 def _transform(icc_profile: bytes | None, mode: str, wanted: str) -> ImageCms.ImageCmsTransform:
     if icc_profile is not None:

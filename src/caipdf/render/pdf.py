@@ -44,7 +44,8 @@ class LocalFetcher(URLFetcher):
 
     def fetch(self, url, headers=None):
         if url.startswith(image_cache.URL_SCHEME):
-            return URLFetcherResponse(url, image_cache.read_url(url), {"Content-Type": "image/jpeg"})
+            return URLFetcherResponse(url, image_cache.read_url(url),
+                                      {"Content-Type": image_cache.mime_type(url)})
         if not url.startswith("file:"):
             raise ValueError(f"caipdf reads no URL but local files: {url}")
         path = Path(weasyprint.urls.request.url2pathname(url.split("?")[0].removeprefix("file:")))
