@@ -63,7 +63,7 @@ PROFILES = {
                      colours="cmyk", pdf_variant="pdf/x-4", trim_marks=True, links=False,
                      photos=Edition("cmyk", ppi=300, max_ppi=350, warn_ppi=300, refuse_ppi=150)),
     "screen": Profile("screen", "for reading on screen: RGB, bookmarks, links, tagged (PDF/UA-1)",
-                      colours="rgb", pdf_variant="pdf/ua-1", trim_marks=False, links=True,
+                      colours="screen", pdf_variant="pdf/ua-1", trim_marks=False, links=True,
                       photos=Edition("srgb", ppi=180, max_ppi=200, warn_ppi=150)),
     "archive": Profile("archive", "PDF/A-3b for the archive: RGB, sources attached, full XMP",
                        colours="rgb", pdf_variant="pdf/a-3b", trim_marks=False, links=True,
