@@ -39,8 +39,10 @@ import pydyf
 from caipdf.render.tag_sources import SOURCE
 
 FLATTENED = {"/NonStruct", "/Div"}  # layout, not meaning: their children take their place
-BLOCKS = {"/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/LI", "/TD", "/TH", "/Caption",
-          "/BlockQuote"}
+# Where a footnote goes: after the block that calls it, or at the end of the
+# list item's body or table cell (a list or a row holds nothing else).
+BLOCKS = {"/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/Caption", "/BlockQuote"}
+CELLS = {"/LBody", "/TD", "/TH"}
 URL = re.compile(r"^\s*(https?:|mailto:|www\.)\S*\s*$")
 MARKED_CONTENT = re.compile(r"^/\w+$")
 
@@ -104,6 +106,7 @@ def restructure(pdf: pydyf.PDF) -> None:
     _drop_artifacts(document)
     _give_roles(document, tree)
     document.kids = _flatten(document.kids)
+    _lift_labels(document)
     _place_notes(document)
     _merge_articles(document)
     _describe_links(document)
@@ -144,8 +147,10 @@ def _give_roles(document: Node, tree: _Tree) -> None:
             element["S"] = "/Figure"
             element["Alt"] = pydyf.String(node.attribute("aria-label")
                                           or " ".join(" ".join(node.html.itertext()).split()))
-        if node.role == "/Figure" and "BBox" not in element.get("A", {}):
+        if node.role == "/Figure":  # WeasyPrint's own BBox is in CSS pixels, y down
             element["A"] = pydyf.Dictionary({"O": "/Layout", "BBox": tree.bbox(node)})
+        elif node.html_tag in ("li::before", "li::marker"):
+            element["S"] = "/Lbl"
         elif node.html_tag == "span::footnote-call":
             element["S"] = "/Reference"
         elif node.html_tag == "span" and "footnote" in node.html_classes:
@@ -178,6 +183,19 @@ def _is_layout_only(node: Node) -> bool:
                                                                            "ActualText"))
 
 
+def _lift_labels(document: Node) -> None:
+    """A list item's bullet (its ::before) ends up inside its body: it goes
+    before it, as LI = Lbl + LBody."""
+    for item in document.walk():
+        if item.role != "/LI":
+            continue
+        for body in [kid for kid in item.kids if isinstance(kid, Node) and kid.role == "/LBody"]:
+            labels = [kid for kid in body.kids if isinstance(kid, Node) and kid.role == "/Lbl"]
+            for label in labels:
+                body.kids.remove(label)
+                item.kids.insert(item.kids.index(body), label)
+
+
 def _place_notes(document: Node) -> None:
     """Each Note goes right after the block (paragraph, list item …) that calls it."""
     notes = [kid for kid in document.kids if isinstance(kid, Node) and kid.role == "/Note"]
@@ -187,6 +205,9 @@ def _place_notes(document: Node) -> None:
             continue
         parent, block = found
         document.kids.remove(note)
+        if block.role in CELLS:
+            block.kids.append(note)
+            continue
         position = parent.kids.index(block) + 1
         while position < len(parent.kids) and getattr(parent.kids[position], "role", "") == "/Note":
             position += 1  # after the block's earlier notes
@@ -197,7 +218,7 @@ def _block_calling(node: Node, footnote, block: tuple | None = None) -> tuple | 
     for kid in node.kids:
         if not isinstance(kid, Node):
             continue
-        here = (node, kid) if kid.role in BLOCKS else block
+        here = (node, kid) if kid.role in BLOCKS | CELLS else block
         if kid.role == "/Reference" and kid.html is footnote:
             return here
         if found := _block_calling(kid, footnote, here):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from caipdf.errors import Location
-from caipdf.structure.inline import plain_text
+from caipdf.structure.inline import language, plain_text
 
 
 @dataclass
@@ -42,6 +42,11 @@ class Colophon:
 class Paragraph:
     content: list
     kind: str = "p"  # or "lead"
+
+    @property
+    def lang(self) -> str | None:
+        """"en" for a paragraph in English, None for one in the issue's Japanese."""
+        return language(self.content)
 
 
 @dataclass
