@@ -6,7 +6,6 @@ content sequence with PDFium, from the PDF alone.
 
 from __future__ import annotations
 
-import ctypes
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +13,8 @@ import pypdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pypdf.generic import ArrayObject, DictionaryObject
+
+from caipdf.pdf.accessibility import object_marks, object_text
 
 
 @dataclass(eq=False)
@@ -94,9 +95,9 @@ def marked_objects(pdf: Path) -> list[MarkedObject]:
             kind = kinds.get(obj.type)
             if kind is None:
                 continue
-            text = _object_text(obj.raw, textpage.raw) if kind == "text" else ""
+            text = object_text(obj.raw, textpage.raw) if kind == "text" else ""
             found.append(MarkedObject(number, kind, pdfium_c.FPDFPageObj_GetMarkedContentID(obj.raw),
-                                      _marks(obj.raw), text))
+                                      object_marks(obj.raw), text))
     return found
 
 
@@ -107,29 +108,3 @@ def marked_texts(pdf: Path) -> dict[tuple[int, int], str]:
         if obj.kind == "text" and obj.mcid >= 0:
             texts[obj.page, obj.mcid] = texts.get((obj.page, obj.mcid), "") + obj.text.strip()
     return texts
-
-
-def _utf16(buffer, size: int) -> str:
-    """PDFium's UTF-16LE string of `size` bytes, its final NUL included."""
-    return buffer.raw[:max(size - 2, 0)].decode("utf-16-le")
-
-
-def _object_text(obj, textpage) -> str:
-    size = pdfium_c.FPDFTextObj_GetText(obj, textpage, None, 0)
-    buffer = ctypes.create_string_buffer(size)
-    pdfium_c.FPDFTextObj_GetText(obj, textpage, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)),
-                                 size)
-    return _utf16(buffer, size)
-
-
-def _marks(obj) -> list[str]:
-    names = []
-    for index in range(pdfium_c.FPDFPageObj_CountMarks(obj)):
-        mark = pdfium_c.FPDFPageObj_GetMark(obj, index)
-        size = ctypes.c_ulong()
-        pdfium_c.FPDFPageObjMark_GetName(mark, None, 0, ctypes.byref(size))
-        buffer = ctypes.create_string_buffer(size.value)
-        pdfium_c.FPDFPageObjMark_GetName(mark, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)),
-                                         size.value, ctypes.byref(size))
-        names.append(_utf16(buffer, size.value))
-    return names

@@ -7,6 +7,7 @@ veraPDF runs once per PDF and check for the whole session (it takes seconds).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from functools import cache
@@ -336,3 +337,44 @@ def test_the_structure_hook_is_pinned_to_weasyprints_source():
         assert tag_sources.fingerprint(name) == expected
     assert weasyprint_tags._build_box_tree is not tag_sources._original
     assert weasyprint_tags._build_box_tree.__wrapped__ is tag_sources._original
+
+
+# -- caipdf preflight on a screen PDF ----------------------------------------------
+
+@needs_verapdf
+def test_preflight_reports_tags_alt_text_contrast_and_verapdf(vol19_screen_pdf, capsys):
+    from caipdf.cli import main
+
+    assert main(["preflight", str(vol19_screen_pdf), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    summary = report["accessibility"]
+    assert summary["structure"]["Art"] == 8 and "Span" not in summary["structure"]
+    assert summary["figures"] == summary["figures_with_alt"] == 14
+    assert summary["links"] == summary["links_described"] > 0
+    assert summary["text_under_contrast"] == 0 and summary["lowest_contrast"] >= 4.5
+    assert summary["verapdf"] == {"PDF/UA-1": "PDF/UA-1: PASS",
+                                  "WCAG 2.2 (machine)": "WCAG 2.2 (machine): PASS"}
+
+
+def test_preflight_finds_low_contrast_and_bare_links(tmp_path, monkeypatch, capsys):
+    """Grey text (#999 on white, 2.85:1 by WCAG's formula) and a link that says only its address."""
+    from caipdf.cli import main
+    from caipdf.render import pdf as render_pdf
+
+    monkeypatch.setenv("CAIPDF_VERAPDF", "")  # no veraPDF: preflight says so and goes on
+    font = (render_pdf.paths.FONTS / "CAILatinMincho-Regular.ttf").as_uri()
+    html = (f'<html lang="ja"><head><title>t</title><style>@font-face {{ font-family: m; '
+            f'src: url("{font}") }} body {{ font: 10pt m }} .grey {{ color: #999 }}</style></head>'
+            '<body><p class="grey">Grey text</p><p>Black text, and '
+            '<a href="https://www.example.org/">https://www.example.org/</a></p></body></html>')
+    output = tmp_path / "grey.pdf"
+    output.write_bytes(render_pdf.render(html, tmp_path).document.write_pdf(pdf_variant="pdf/ua-1"))
+    assert main(["preflight", str(output), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["accessibility"]["text_under_contrast"] == 1
+    assert report["accessibility"]["lowest_contrast"] == pytest.approx(_contrast((153,) * 3, (255,) * 3),
+                                                                       abs=0.05)
+    assert report["accessibility"]["links"] == 1 and report["accessibility"]["links_described"] == 0
+    assert report["accessibility"]["verapdf"] == "not found"
+    messages = [finding["message"] for finding in report["findings"] if finding["level"] == "error"]
+    assert any("'Grey text' at 2.85:1, 4.5:1 needed" in message for message in messages), messages

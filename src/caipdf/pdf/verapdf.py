@@ -2,7 +2,8 @@
 
 caipdf does not ship veraPDF (Java, GPL/MPL): it uses the one at
 CAIPDF_VERAPDF, else the one beside the checkout that CI provides
-(`../shared/tools/verapdf/verapdf`), else a `verapdf` on PATH. `validate`
+(`../shared/tools/verapdf/verapdf`), else a `verapdf` on PATH;
+CAIPDF_VERAPDF set empty means none. `validate`
 returns veraPDF's verdict and, for every rule that failed, how often.
 """
 
@@ -37,8 +38,13 @@ class Verdict:
 
 
 def find() -> Path | None:
-    """The veraPDF script to run, or None where there is none."""
-    candidates = [os.environ.get("CAIPDF_VERAPDF"), SHARED, shutil.which("verapdf")]
+    """The veraPDF script to run, or None where there is none.
+
+    CAIPDF_VERAPDF, when set, decides alone: a path, or empty for none."""
+    if "CAIPDF_VERAPDF" in os.environ:
+        candidates = [os.environ["CAIPDF_VERAPDF"]]
+    else:
+        candidates = [SHARED, shutil.which("verapdf")]
     for candidate in candidates:
         if candidate and Path(candidate).is_file():
             return Path(candidate)
