@@ -81,6 +81,19 @@ def vol950_photos_archive_pdf(vol950_with_photos, tmp_path_factory) -> Path:
     return output
 
 
+@pytest.fixture(scope="session")
+def vol19_photos_screen_pdf(tmp_path_factory) -> Path:
+    """vol.19 with a camera photo in each of its 14 slots."""
+    from photos import fill_photo_slots
+
+    folder = tmp_path_factory.mktemp("vol19-photos")
+    shutil.copy(VOL19, folder / VOL19.name)
+    assert len(fill_photo_slots(folder / VOL19.name, size=(2400, 1800))) == 14
+    output = folder / "vol19-screen.pdf"
+    build(folder / VOL19.name, output, profile=PROFILES["screen"])
+    return output
+
+
 @cache
 def _verdict(pdf: Path, check: str) -> verapdf.Verdict:
     return verapdf.validate(pdf, check, VERAPDF)
@@ -88,7 +101,8 @@ def _verdict(pdf: Path, check: str) -> verapdf.Verdict:
 
 # -- veraPDF ----------------------------------------------------------------------
 
-SCREEN_PDFS = ["vol19_screen_pdf", "vol950_screen_pdf", "vol950_photos_screen_pdf"]
+SCREEN_PDFS = ["vol19_screen_pdf", "vol19_photos_screen_pdf", "vol950_screen_pdf",
+               "vol950_photos_screen_pdf"]
 
 
 @needs_verapdf
@@ -378,3 +392,16 @@ def test_preflight_finds_low_contrast_and_bare_links(tmp_path, monkeypatch, caps
     assert report["accessibility"]["verapdf"] == "not found"
     messages = [finding["message"] for finding in report["findings"] if finding["level"] == "error"]
     assert any("'Grey text' at 2.85:1, 4.5:1 needed" in message for message in messages), messages
+
+
+def test_a_photo_without_alt_is_read_as_its_caption(vol19_photos_screen_pdf):
+    """vol.19 has no alt texts; two of its photos have captions. The others
+    say nothing a reader could hear: artifacts (and warnings at build time)."""
+    issue = yaml.safe_load(VOL19.read_text(encoding="utf-8"))
+    captions = sorted(_plain(block["caption"]) for article in issue["articles"]
+                      for block in article["blocks"] if "figure" in block and "caption" in block)
+    figures = structure_tree(vol19_photos_screen_pdf).find("Figure")
+    assert sorted(squeeze(str(figure.entries["/Alt"])) for figure in figures) == captions
+    images = [obj for obj in marked_objects(vol19_photos_screen_pdf) if obj.kind == "image"]
+    assert len(images) == 14
+    assert sum(obj.marks == ["Artifact"] for obj in images) == 14 - len(captions)
