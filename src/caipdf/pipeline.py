@@ -51,6 +51,8 @@ def pdf_bytes(laid_out: LaidOutIssue, profile: Profile) -> bytes:
     # otherwise: the issue's date keeps identical sources giving identical bytes.
     os.environ["SOURCE_DATE_EPOCH"] = str(provenance.issue_epoch(issue))
     options, info = {}, None
+    if profile.tagged:
+        options["pdf_identifier"] = True  # PDF/UA wants a trailer /ID: a digest of the file
     if profile.archival:
         info = archival.build_info(issue)
         options["attachments"] = archival.attachments(issue, info)

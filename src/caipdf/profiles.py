@@ -16,19 +16,24 @@ from typing import Callable
 import pydyf
 
 from caipdf.images.prepare import Edition
-from caipdf.pdf import archival, identity, marks
+from caipdf.pdf import archival, identity, marks, tags
 
 
 @dataclass(frozen=True)
 class Profile:
     name: str
     summary: str
-    colours: str  # "cmyk": as defined in layouts/colors.css; "rgb": converted
+    colours: str  # layouts/colors.css's "cmyk" as defined, "rgb" converted, or its "screen" palette
     pdf_variant: str
     trim_marks: bool
     links: bool
     photos: Edition  # what the edition asks of its photos (caipdf.images)
     archival: bool = False  # sources attached, XMP for catalogues (caipdf.pdf.archival)
+
+    @property
+    def tagged(self) -> bool:
+        """Tagged for assistive technology (PDF/UA): caipdf.pdf.tags gives the tree its meaning."""
+        return self.pdf_variant.startswith("pdf/ua")
 
     @property
     def stylesheet(self) -> str:
@@ -39,6 +44,8 @@ class Profile:
 
         def finish(document, pdf: pydyf.PDF) -> None:
             identity.replace_random_ids(pdf, digest)
+            if self.tagged:
+                tags.restructure(pdf)
             if self.archival:
                 archival.enrich_xmp(pdf, issue, info)
                 archival.deduplicate_associated_files(pdf)
@@ -56,7 +63,7 @@ PROFILES = {
                      colours="cmyk", pdf_variant="pdf/x-4", trim_marks=True, links=False,
                      photos=Edition("cmyk", ppi=300, max_ppi=350, warn_ppi=300, refuse_ppi=150)),
     "screen": Profile("screen", "for reading on screen: RGB, bookmarks, links, tagged (PDF/UA-1)",
-                      colours="rgb", pdf_variant="pdf/ua-1", trim_marks=False, links=True,
+                      colours="screen", pdf_variant="pdf/ua-1", trim_marks=False, links=True,
                       photos=Edition("srgb", ppi=180, max_ppi=200, warn_ppi=150)),
     "archive": Profile("archive", "PDF/A-3b for the archive: RGB, sources attached, full XMP",
                        colours="rgb", pdf_variant="pdf/a-3b", trim_marks=False, links=True,

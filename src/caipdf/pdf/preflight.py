@@ -4,7 +4,10 @@ Reads any PDF (with pypdf for structure and content streams, pypdfium2 for
 text positions) and reports page boxes, page count, fonts, colour spaces,
 image resolution, text near the trim, total ink coverage and the PDF/X or
 PDF/A identification. A file that says it is PDF/X is held to print rules:
-any RGB is an error, it needs a TrimBox and a 3 mm bleed.
+any RGB is an error, it needs a TrimBox and a 3 mm bleed. A tagged file
+(the screen edition) is also checked for readers who cannot see it: tags,
+alternative text, links, contrast and veraPDF's verdicts
+(caipdf.pdf.accessibility).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from pathlib import Path
 import pypdf
 import pypdfium2 as pdfium
 from pypdf.generic import ContentStream, IndirectObject
+
+from caipdf.pdf import accessibility
 
 MM = 72 / 25.4
 MIN_DPI = 300
@@ -46,6 +51,7 @@ class Report:
     colour_spaces: list[str] = field(default_factory=list)
     images: list[dict] = field(default_factory=list)
     max_ink: float = 0.0
+    accessibility: dict = field(default_factory=dict)  # tagged files only
     findings: list[Finding] = field(default_factory=list)
     rgb_uses: list[str] = field(default_factory=list)  # "page 3: image /i…", one per object
 
@@ -70,6 +76,8 @@ def preflight(path: Path) -> Report:
     _check_fonts(reader, report)
     _check_colours_and_images(reader, report, print_rules)
     _check_text_near_trim(path, reader, report)
+    if accessibility.is_tagged(reader):
+        accessibility.check(path, reader, report)
     return report
 
 
@@ -319,6 +327,22 @@ def _characters_near_trim(page) -> int:
     return close
 
 
+def _accessibility_lines(summary: dict) -> list[str]:
+    structure = ", ".join(f"{tag} {count}" for tag, count in summary["structure"].items())
+    lines = [f"  tags            {structure}",
+             f"  alt text        {summary['figures_with_alt']} of {summary['figures']} figures; "
+             f"{summary['images']} images, {summary['images_untagged']} untagged",
+             f"  links           {summary['links_described']} of {summary['links']} described",
+             f"  contrast        lowest {summary['lowest_contrast']}:1, "
+             f"{summary['text_under_contrast']} text runs under WCAG's minimum"]
+    verdicts = summary["verapdf"]
+    if isinstance(verdicts, dict):
+        lines += [f"  veraPDF         {verdict}" for verdict in verdicts.values()]
+    else:
+        lines.append(f"  veraPDF         {verdicts}")
+    return lines
+
+
 def format_report(report: Report) -> str:
     lines = [f"preflight {report.file}",
              f"  standard        {report.standard}",
@@ -341,6 +365,8 @@ def format_report(report: Report) -> str:
         f"\n    page {image['page']}: {image['name']} {image['pixels'][0]}×{image['pixels'][1]} px, "
         f"{image['colour_space']}, {image['dpi']} ppi" for image in report.images))
     lines.append(f"  max ink         {report.max_ink:.0%}")
+    if report.accessibility:
+        lines += _accessibility_lines(report.accessibility)
     for finding in report.findings:
         if finding.level != "info":
             lines.append(f"  {finding.level}: [{finding.check}] {finding.message}")

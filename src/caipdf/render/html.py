@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from caipdf import paths
 from caipdf.profiles import DEFAULT, PROFILES, Profile
-from caipdf.render.colors import rgb_stylesheet
+from caipdf.render.colors import rgb_stylesheet, screen_stylesheet
 from caipdf.structure.inline import plain_text
 from caipdf.structure.model import Issue
 
@@ -51,14 +51,16 @@ def render_page(template_name: str, profile: Profile, layouts: Path | None = Non
                 **context) -> str:
     """A template of `layouts` with the stylesheets of `profile` linked.
 
-    An RGB profile gets the colours of colors.css converted, inline.
+    An RGB profile gets the colours of colors.css converted, inline; the
+    screen profile its screen palette (caipdf.render.colors).
     """
     layouts = layouts or paths.LAYOUTS
     names = list(STYLESHEETS) + [profile.stylesheet]
     inline_css = ""
-    if profile.colours == "rgb":
+    if profile.colours in ("rgb", "screen"):
         names.remove("colors.css")
-        inline_css = rgb_stylesheet(layouts / "colors.css")
+        convert = rgb_stylesheet if profile.colours == "rgb" else screen_stylesheet
+        inline_css = convert(layouts / "colors.css")
     stylesheets = [(layouts / name).as_uri() for name in names]
     template = environment(layouts).get_template(template_name)
     return template.render(stylesheets=stylesheets, inline_css=Markup(inline_css), **context)

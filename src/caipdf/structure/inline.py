@@ -141,3 +141,14 @@ def plain_text(nodes: list) -> str:
         elif hasattr(node, "children") and not isinstance(node, FootnoteRef):
             out.append(plain_text(node.children))
     return "".join(out)
+
+
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")  # kana, kanji, full-width forms
+
+
+def language(nodes: list) -> str | None:
+    """"en" for a text written in English (Latin letters, no kana, kanji or
+    full-width forms), None for one in the issue's Japanese."""
+    text = plain_text(nodes)
+    return "en" if _LATIN_LETTER.search(text) and not _JAPANESE.search(text) else None

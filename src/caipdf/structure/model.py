@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from caipdf.errors import Location
-from caipdf.structure.inline import plain_text
+from caipdf.structure.inline import language, plain_text
 
 
 @dataclass
@@ -43,16 +43,28 @@ class Paragraph:
     content: list
     kind: str = "p"  # or "lead"
 
+    @property
+    def lang(self) -> str | None:
+        """"en" for a paragraph in English, None for one in the issue's Japanese."""
+        return language(self.content)
+
 
 @dataclass
 class Heading:
     content: list
-    level: int
+    level: int  # as written: 2 for a story's heading (h2), 3 for a sub-heading (h3)
     id: str | None = None
     label: str | None = None
     number: str | None = None
     location: Location | None = None
     kind: str = "heading"
+    # Its level in the document's outline, under the article's title (1):
+    # an h3 that no h2 precedes heads a part of the article itself, so it is
+    # a level 2, and no level is skipped (PDF/UA's rule for headings).
+    outline_level: int = 0
+
+    def __post_init__(self):
+        self.outline_level = self.outline_level or self.level
 
 
 @dataclass(eq=False)  # compared by identity: the image stage maps each figure to its prepared file
@@ -71,6 +83,11 @@ class Figure:
     fit: str = "cover"  # cover: cropped to fill the frame; contain: the whole picture
     accept_low_resolution: bool = False  # print under 150 ppi is a warning, not an error
     kind: str = "figure"
+
+    @property
+    def description(self) -> str:
+        """What a screen reader says for it: its alt, else its caption."""
+        return self.alt or " ".join(plain_text(self.caption or []).split())
 
 
 @dataclass
@@ -141,6 +158,13 @@ class Article:
     subtitle: list | None
     blocks: list
     location: Location
+
+    def __post_init__(self):
+        story_started = False
+        for block in self.blocks:
+            if isinstance(block, Heading):
+                story_started = story_started or block.level == 2
+                block.outline_level = block.level if story_started else 2
 
     @property
     def page_count(self) -> int:
