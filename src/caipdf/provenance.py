@@ -54,11 +54,11 @@ def layouts_digest() -> str:
 def inputs_digest(issue) -> str:
     """Everything a volume's PDF depends on but the profile: its issue file and
     images, the layouts, fonts and colour profiles, and the tools' versions."""
-    from caipdf.pdf.archival import source_files
+    from caipdf.pdf.archival import source_digests
 
     digest = hashlib.sha256()
-    for name, contents in source_files(issue):
-        digest.update(name.encode() + b"\0" + hashlib.sha256(contents).digest())
+    for name, file_digest in source_digests(issue):
+        digest.update(name.encode() + b"\0" + file_digest)
     digest.update(layouts_digest().encode())
     digest.update(repr(sorted(tool_versions().items())).encode())
     return digest.hexdigest()

@@ -46,6 +46,21 @@ def source_files(issue: Issue) -> list[tuple[str, bytes]]:
     return files
 
 
+def source_digests(issue: Issue) -> list[tuple[str, bytes]]:
+    """(name inside the PDF, sha256) of each of source_files(issue), without
+    reading again the photos the image stage has read and hashed."""
+    digests = [(issue.source.name, hashlib.sha256(issue.source_bytes).digest())]
+    for figure in issue.figures:
+        if figure in issue.photos:
+            digest = bytes.fromhex(issue.photos[figure].digest)
+        elif figure.available:
+            digest = hashlib.sha256(figure.file.read_bytes()).digest()
+        else:
+            continue
+        digests.append((Path(figure.path).as_posix(), digest))
+    return digests
+
+
 def build_info(issue: Issue) -> dict:
     return {
         "source": issue.source.name,
