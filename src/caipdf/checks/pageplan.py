@@ -60,24 +60,21 @@ def _resize_hint(article: Article, pages: list[Page], measures: dict[str, Measur
     article's own lines (its pitch, characters per line of its measure)."""
     filled = [page for page in pages if article.id in page.articles]
     measure = measures.get(article.id)
-    numbers = [page.number for page in filled]
     described = (f"article '{article.id}' has {_pages(article.page, article.last_page)} but "
-                 f"fills {_pages(min(numbers), max(numbers)) if numbers else 'none'}")
+                 f"fills {_count(len(filled))}")
     if not filled or measure is None:
         return f"{described}: shorten or lengthen it, or resize its figures"
-    if max(numbers) > article.last_page:
+    if filled[-1].number > article.last_page:
         over = sum(_lines_on(page, article.id, measure) for page in filled
                    if page.number > article.last_page)
         verb, lines = "cut", math.ceil(over * MARGIN)
     else:
         last = filled[-1]
-        empty = sum(math.floor((last.text_bottom - (column.lowest or last.top)) / measure.pitch + 0.05)
-                    for column in last.columns)
-        whole = sum(math.floor((last.bottom - last.top) / measure.pitch) for _ in last.columns)
-        verb, lines = "add", empty + whole * (article.last_page - last.number)
-    characters = lines * measure.characters_per_line
-    return (f"{described}: {verb} about {characters:,} characters ({lines} lines of "
-            f"{measure.characters_per_line}) of its {article.text_length:,}, or resize its figures")
+        whole_page = len(last.columns) * math.floor((last.bottom - last.top) / measure.pitch)
+        verb, lines = "add", (sum(last.empty_lines(measure))
+                              + whole_page * (article.last_page - last.number))
+    return (f"{described}: {verb} about {measure.characters(lines):,} of its "
+            f"{article.text_length:,} characters ({measure.describe(lines)}), or resize its figures")
 
 
 def _lines_on(page: Page, article: str, measure: Measure) -> int:
@@ -93,3 +90,7 @@ def _lines_on(page: Page, article: str, measure: Measure) -> int:
 
 def _pages(first: int, last: int) -> str:
     return f"page {first}" if first == last else f"pages {first}–{last}"
+
+
+def _count(pages: int) -> str:
+    return "1 page" if pages == 1 else f"{pages} pages"

@@ -26,8 +26,8 @@ def run(args: argparse.Namespace) -> int:
         print(line)
     for warning in laid_out.warnings:
         print(warning, file=sys.stderr)
-    if laid_out.plan_problems:
-        raise CaipdfError(laid_out.plan_problems)
+    if laid_out.problems:
+        raise CaipdfError(laid_out.problems)
     return 0
 
 
