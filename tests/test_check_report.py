@@ -32,3 +32,26 @@ def test_page_plan_counts_the_articles_that_start_where_the_contents_say(tmp_pat
     assert main(["check", str(issue)]) == 1
     out = capfd.readouterr().out
     assert "page plan: 1 of 2 articles start on the page the contents list names" in out, out
+
+
+def test_check_reports_every_articles_last_page_per_column(tmp_path, capfd):
+    import re
+
+    from caipdf.commands.build import build
+    from layout_pdf import PITCH, read_layout
+
+    issue = write(tmp_path, issue_text(f"- p: {PARAGRAPH}\n" * 5))
+    assert main(["check", str(issue)]) == 0
+    out = capfd.readouterr().out
+    found = re.search(r"  first +p\.2: (\d+) lines short \(left (\d+), right (\d+)\): "
+                      r"add about ([\d,]+) characters", out)
+    assert found, out
+    assert re.search(r"  second +p\.3: \d+ lines short", out), out
+    page = read_layout(build(issue, tmp_path / "out.pdf").output)[1]
+    for column, lines in enumerate(map(int, found.groups()[1:3])):
+        assert abs(page.shortfall(column) / PITCH - lines) < 1
+
+    long = write(tmp_path, issue_text(f"- p: {PARAGRAPH}\n" * 14), "long.yaml")
+    assert main(["check", str(long)]) == 1
+    out = capfd.readouterr().out
+    assert re.search(r"  first +p\.3: \d+ lines over its pages: cut about [\d,]+ characters", out), out

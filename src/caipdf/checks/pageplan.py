@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from caipdf.checks.fitting import lines_on
 from caipdf.checks.pages import Measure, Page
 from caipdf.errors import Problem
 from caipdf.render.pdf import Rendering
@@ -65,7 +66,7 @@ def _resize_hint(article: Article, pages: list[Page], measures: dict[str, Measur
     if not filled or measure is None:
         return f"{described}: shorten or lengthen it, or resize its figures"
     if filled[-1].number > article.last_page:
-        over = sum(_lines_on(page, article.id, measure) for page in filled
+        over = sum(lines_on(page, article.id, measure) for page in filled
                    if page.number > article.last_page)
         verb, lines = "cut", math.ceil(over * MARGIN)
     else:
@@ -75,17 +76,6 @@ def _resize_hint(article: Article, pages: list[Page], measures: dict[str, Measur
                               + whole_page * (article.last_page - last.number))
     return (f"{described}: {verb} about {measure.characters(lines):,} of its "
             f"{article.text_length:,} characters ({measure.describe(lines)}), or resize its figures")
-
-
-def _lines_on(page: Page, article: str, measure: Measure) -> int:
-    """The body lines' worth of what `article` has on `page`, column by column."""
-    total = 0
-    for column in page.columns:
-        extent = page.extent(article, column)
-        if extent:
-            top, bottom = extent
-            total += math.ceil((bottom - top) / measure.pitch - 0.05)
-    return total
 
 
 def _pages(first: int, last: int) -> str:
