@@ -34,7 +34,7 @@ def check(issue: Issue, pages: list[Page],
             continue  # the cover, or a back page with the colophon alone
         if last_pages[owner.id] != page.number:
             errors += _short_columns(page, owner)
-        elif owner.id in measures:
+        elif owner.id in measures and page.number <= owner.last_page:  # (past it: the page plan says)
             empty = page.empty_lines(measures[owner.id])
             if any(lines > 1 for lines in empty):
                 warnings.append(f"{owner.location}: warning: article '{owner.id}' ends "

@@ -183,19 +183,14 @@ def _is_column(parent, child) -> bool:
 
 def _read_body(body, page: Page, article: str | None) -> None:
     """The columns of an article's body on this page, and how far each reaches."""
-    columns = [child for child in body.children if _is_column(body, child)]
-    if columns:
-        ranges = [(column.content_box_x(), column.content_box_x() + column.width)
-                  for column in columns]
-    else:  # nothing in columns here (only spanning blocks): the columns the style makes
-        count = body.style["column_count"]
-        count = 1 if count == "auto" else count
-        gap = body.style["column_gap"]
-        gap = gap.value if hasattr(gap, "value") else 0
-        width = (body.width - (count - 1) * gap) / count
-        left = body.content_box_x()
-        ranges = [(left + index * (width + gap), left + index * (width + gap) + width)
-                  for index in range(count)]
+    count = body.style["column_count"]
+    count = 1 if count == "auto" else count
+    gap = body.style["column_gap"]
+    gap = gap.value if hasattr(gap, "value") else 0  # (a length in px; 'normal' is not used)
+    width = (body.width - (count - 1) * gap) / count
+    left = body.content_box_x()
+    ranges = [(left + index * (width + gap), left + index * (width + gap) + width)
+              for index in range(count)]
     for left, right in ranges:
         if not any(abs(column.left - left) < 1 for column in page.columns):
             page.columns.append(Column(left, right))
