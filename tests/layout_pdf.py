@@ -23,6 +23,8 @@ BACK_TEXT_BOTTOM = 62 * MM                     # the back page holds the colopho
 COLUMNS = ((16 * MM, 16 * MM + 243), (16 * MM + 243 + 6.55 * MM, 16 * MM + 486 + 6.55 * MM))
 PITCH = 9 * 1.7                                # a body line
 FOOTNOTE_SIZE = 7.5
+FOOTNOTE_AREA_ABOVE_GLYPHS = 16.5   # pt, see PageLayout.footnotes_top
+LINE_BELOW_GLYPHS = 3.5             # pt from a body glyph's foot to its line box's: the half leading
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,10 @@ class PageLayout:
 
     @property
     def footnotes_top(self) -> float | None:
-        """Just above the footnote rule: the top of the highest footnote glyph, plus the rule's room."""
+        """The top of the footnote area: above the highest footnote glyph, the half
+        leading of its line, the 6 px padding, the rule and the 12 px margin."""
         tops = [glyph.top for glyph in self.glyphs if glyph.footnote]
-        return max(tops) + 8 if tops else None
+        return max(tops) + FOOTNOTE_AREA_ABOVE_GLYPHS if tops else None
 
     def lowest_ink(self, column: int) -> float | None:
         """The lowest ink of the body in a column (footnotes and margins left out)."""
@@ -74,6 +77,11 @@ class PageLayout:
         top = self.footnotes_top
         return [glyph for glyph in self.glyphs if top is not None and glyph.bottom < top
                 and abs(glyph.size - 9) < 0.05 and "Mincho" in glyph.font]
+
+    def empty_lines(self, column: int) -> float:
+        """The body lines that would still fit below the column's lowest ink
+        (a line's box reaches a little below its glyphs)."""
+        return self.shortfall(column) / PITCH - LINE_BELOW_GLYPHS / PITCH
 
     def overlaps(self) -> list[tuple[Glyph, Glyph]]:
         """Glyphs on different baselines whose boxes intersect: text drawn over text."""
