@@ -202,8 +202,23 @@ def _read_body(body, page: Page, article: str | None) -> None:
 def _reach(page: Page, block, article: str | None) -> None:
     """Record where `block` lies on the page."""
     left, top = block.border_box_x(), block.border_box_y()
-    page.blocks.append(Block(article, left, left + block.border_width(),
-                             top, top + block.border_height()))
+    page.blocks.append(Block(article, left, left + block.border_width(), top, _ink_bottom(block)))
+
+
+def _ink_bottom(box) -> float:
+    """Where what `box` draws ends: its last line, or its frame when it has
+    one. (A paragraph broken at a column's foot has a box reaching down to
+    the foot whatever its lines do.)"""
+    if isinstance(box, boxes.LineBox):
+        return box.position_y + box.height
+    style = box.style
+    framed = (style["background_color"].alpha > 0 or style["background_image"] != ()
+              and any(image[0] != "none" for image in style["background_image"])
+              or any(style[f"border_{side}_width"] for side in ("top", "right", "bottom", "left")))
+    children = [child for child in getattr(box, "children", ()) if child.is_in_normal_flow()]
+    if framed or not children or isinstance(box, boxes.ReplacedBox):
+        return box.border_box_y() + box.border_height()
+    return max(_ink_bottom(child) for child in children)
 
 
 def _read_lines(box, page: Page, article: str | None, area: str) -> None:
