@@ -62,7 +62,7 @@ def test_overlong_article_fails_naming_article_and_pages(tmp_path):
     message = str(caught.value)
     assert "article 'second' should start on page 3 but starts on page" in message
     # the hint names the overlong article, its pages, the pages it fills and what to cut
-    hint = re.search(r"article 'first' has page 2 but fills (\d+) pages: cut roughly ([\d,]+) "
+    hint = re.search(r"article 'first' has page 2 but fills (\d+) pages: cut about ([\d,]+) "
                      r"of its ([\d,]+) characters", message)
     assert hint, message
     filled, cut, total = (int(group.replace(",", "")) for group in hint.groups())

@@ -79,8 +79,21 @@ def test_missing_field(tmp_path):
 
 
 def test_pages_out_of_order(tmp_path):
-    messages = errors(tmp_path, VALID.replace("    page: 3", "    page: 2"))
-    assert any("article 'second' starts on page 2, not after article 'first'" in m for m in messages)
+    text = VALID.replace("pages: 3", "pages: 4").replace("    page: 2", "    page: 3", 1) \
+        .replace("    page: 3\n    toc: 次", "    page: 2\n    toc: 次")
+    messages = errors(tmp_path, text)
+    assert any("article 'second' starts on page 2, before article 'first' (page 3)" in m
+               for m in messages), messages
+
+
+def test_articles_may_share_a_page_and_the_colophon_may_stand_alone(tmp_path):
+    """'second' follows 'first' on page 2; page 3, the back page, is the colophon's."""
+    path = tmp_path / "issue.yaml"
+    path.write_text(VALID.replace("    page: 3", "    page: 2"), encoding="utf-8")
+    first, second = load_issue(path).articles
+    assert (first.page, first.last_page, first.follows) == (2, 2, False)
+    assert (second.page, second.last_page, second.follows) == (2, 2, True)
+    assert not second.on_back_page
 
 
 def test_duplicate_article_id(tmp_path):

@@ -129,8 +129,8 @@ def build_volume(issue_file: Path, archive_dir: Path) -> dict:
     profile = PROFILES["archive"]
     issue = pipeline.read(issue_file)  # read once: laid out, attached and hashed alike
     laid_out = pipeline.lay_out(issue, profile=profile)
-    if laid_out.plan_problems:
-        raise CaipdfError(laid_out.plan_problems)
+    if laid_out.problems:
+        raise CaipdfError(laid_out.problems)
     output = archive_dir / f"{issue_file.stem}.pdf"
     write_atomically(output, pipeline.pdf_bytes(laid_out, profile))
     thumbnail = archive_dir / THUMBNAILS / f"{issue_file.stem}.png"

@@ -1,7 +1,8 @@
 """The stages every command shares: read and check an issue, then lay it out.
 
 YAML → validated model (+ glyph coverage) → HTML → WeasyPrint layout →
-page-plan check. Writing the PDF is left to the commands.
+the checks of the laid-out document (caipdf.checks). Writing the PDF is
+left to the commands.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from caipdf import glyphs, images, pageplan, provenance
+from caipdf import checks, glyphs, images, provenance
 from caipdf.errors import CaipdfError, Problem
 from caipdf.profiles import DEFAULT, PROFILES, Profile
 from caipdf.render.html import render_html
@@ -24,7 +25,7 @@ from caipdf.structure.model import Issue
 class LaidOutIssue:
     issue: Issue
     rendering: Rendering
-    plan_problems: list[Problem]  # the page plan's departures (errors unless drafting)
+    problems: list[Problem]  # the page plan's and the layout's (errors unless drafting)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -80,4 +81,5 @@ def lay_out(issue: Issue, draft: bool = False, font_config=None,
                                    "check the file it names; layouts and fonts come from the repository")
                            for message in rendering.errors])
     warnings += [f"warning: WeasyPrint: {message}" for message in rendering.warnings]
-    return LaidOutIssue(issue, rendering, pageplan.check(issue, rendering), warnings)
+    findings = checks.run(issue, rendering)
+    return LaidOutIssue(issue, rendering, findings.errors, warnings + findings.warnings)

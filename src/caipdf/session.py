@@ -107,10 +107,10 @@ class Session:
         self._drop_what_changed()
         issue = self._read()
         laid_out = self._lay_out(issue)
-        if laid_out.plan_problems and not self.draft:
-            raise CaipdfError(laid_out.plan_problems)
+        if laid_out.problems and not self.draft:
+            raise CaipdfError(laid_out.problems)
         warnings = laid_out.warnings + [str(problem).replace("error:", "warning (draft):", 1)
-                                        for problem in laid_out.plan_problems]
+                                        for problem in laid_out.problems]
         write_atomically(self.output, pipeline.pdf_bytes(laid_out, self.profile))
         return Built(self.output, laid_out.pages, time.perf_counter() - started, warnings,
                      self._layout.report)

@@ -66,9 +66,9 @@ def build(issue_file: Path, output: Path, draft: bool = False,
     laid_out = pipeline.lay_out(issue, draft=draft, profile=profile)
     if html_output:
         write_atomically(html_output, laid_out.rendering.html.encode("utf-8"))
-    if laid_out.plan_problems and not draft:
-        raise CaipdfError(laid_out.plan_problems)
+    if laid_out.problems and not draft:
+        raise CaipdfError(laid_out.problems)
     warnings = laid_out.warnings + [str(problem).replace("error:", "warning (draft):", 1)
-                                    for problem in laid_out.plan_problems]
+                                    for problem in laid_out.problems]
     write_atomically(output, pipeline.pdf_bytes(laid_out, profile))
     return BuildResult(output, laid_out.pages, time.perf_counter() - started, warnings)

@@ -22,13 +22,24 @@ def run(args: argparse.Namespace) -> int:
     laid_out = pipeline.lay_out(issue)
     for line in report_lines(laid_out):
         print(line)
+    for line in fitting_lines(laid_out):
+        print(line)
     for line in typesetting_lines(issue, laid_out):
         print(line)
     for warning in laid_out.warnings:
         print(warning, file=sys.stderr)
-    if laid_out.plan_problems:
-        raise CaipdfError(laid_out.plan_problems)
+    if laid_out.problems:
+        raise CaipdfError(laid_out.problems)
     return 0
+
+
+def fitting_lines(laid_out: pipeline.LaidOutIssue) -> list[str]:
+    """Each article's last page: how many lines (and characters) it is from full."""
+    from caipdf.checks.fitting import fits
+
+    return ["copy-fitting (each article's last page, in its body lines):",
+            *(f"  {fit.article.id:<20} {fit.describe()}"
+              for fit in fits(laid_out.issue, laid_out.rendering))]
 
 
 def typesetting_lines(issue, laid_out: pipeline.LaidOutIssue) -> list[str]:

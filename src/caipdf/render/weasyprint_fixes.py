@@ -13,6 +13,24 @@ smaller than the footnote: WeasyPrint then moves the footnote to the next
 page, away from its call. Letting the column height only shrink while
 footnotes are added ends the oscillation with the footnote on its call's
 page (the call's line moves to the next page only if the footnote cannot fit).
+
+Footnotes before a spanning block. While it lays columns out, WeasyPrint
+keeps the page's bottom where it was before the columns' footnotes and
+moves it up for them only once, after the whole multi-column box. A
+spanning block (`column-span: all`: key figures, a lead, a page-wide
+figure) and the columns after it were laid out against a page bottom that
+ignored the footnotes called above them: they were set over the footnotes,
+or, when that pushed a block off the page, the whole body moved to the next
+page and left the article's first page empty under its banner. Moving the
+page's bottom up after each run of columns, by the footnotes it called,
+lays out what follows in the room really left.
+
+A spanning block split across pages. When a spanning block breaks inside
+itself, WeasyPrint records where to resume as if it were a run of columns
+(its index plus the index of its child): the next page resumes past the
+end of the body, lays out nothing and fails an assertion. The fix records
+the block's own index with the place inside it, and gives that place back
+to the block on the next page.
 """
 
 from __future__ import annotations
@@ -26,6 +44,33 @@ from caipdf import WEASYPRINT_VERSION
 
 OLD_LINE = "if last_footnotes_height not in footnote_area_heights:"
 NEW_LINE = "if last_footnotes_height > footnote_area_heights[-1]:"
+
+# After a run of columns is laid out for good (WeasyPrint's own lines, then
+# caipdf's): the page's bottom moves up by the footnotes the run called.
+COLUMNS_SET = """\
+        for column in columns:
+            column.height = max_column_height
+            new_children.append(column)
+"""
+FOOTNOTES_ACCOUNTED = COLUMNS_SET + """\
+        _report_footnotes(context, footnote_area_heights[-1])
+        if context.current_footnote_area.height != 'auto':
+            context.page_bottom += (
+                footnote_area_heights[0] -
+                context.current_footnote_area.margin_height())
+            footnote_area_heights = [
+                context.current_footnote_area.margin_height()]
+"""
+SPANNING_RESUMES = """\
+                column_skip_stack = resume_at
+                break
+            page_is_empty = False
+"""
+SPANNING_RESUMES_FIXED = SPANNING_RESUMES.replace("= resume_at", "= {0: resume_at}")
+SPANNING_SKIP = "context, block, original_bottom_space, skip_stack, containing_block,"
+SPANNING_SKIP_FIXED = SPANNING_SKIP.replace(" skip_stack,", " skip_stack and skip_stack[0],")
+FIXES = ((OLD_LINE, NEW_LINE), (COLUMNS_SET, FOOTNOTES_ACCOUNTED),
+         (SPANNING_RESUMES, SPANNING_RESUMES_FIXED), (SPANNING_SKIP, SPANNING_SKIP_FIXED))
 
 patched_columns_layout = None  # set by install()
 
@@ -47,10 +92,12 @@ def install() -> None:
         return
     require_pinned_weasyprint("caipdf's layout fixes")
     source = inspect.getsource(column.columns_layout)
-    if source.count(OLD_LINE) != 1:
-        raise WeasyPrintMismatch("weasyprint.layout.column.columns_layout is not the one "
-                                 "caipdf's footnote fix was written for")
-    code = compile(source.replace(OLD_LINE, NEW_LINE), column.__file__, "exec")
+    for old, new in FIXES:
+        if source.count(old) != 1:
+            raise WeasyPrintMismatch("weasyprint.layout.column.columns_layout is not the one "
+                                     "caipdf's footnote fixes were written for")
+        source = source.replace(old, new)
+    code = compile(source, column.__file__, "exec")
     exec(code, column.__dict__)  # rebinds column.columns_layout
     block.columns_layout = column.columns_layout  # block.py imported it by name
     patched_columns_layout = column.columns_layout

@@ -417,22 +417,26 @@ class _Reader:
     # -- whole-issue checks ------------------------------------------------------
 
     def check_page_plan(self, articles: list[Article], issue_pages: int) -> None:
+        """Each article owns the pages up to the next article's (the page itself
+        when the next one follows it there); the last one owns the rest, but
+        for the back page when the colophon stands there alone."""
         for index, article in enumerate(articles):
             following = articles[index + 1] if index + 1 < len(articles) else None
-            article.last_page = (following.page if following else issue_pages + 1) - 1
+            article.on_back_page = article.page == issue_pages
+            if following:
+                following.follows = following.page == article.page
+                article.last_page = max(article.page, following.page - 1)
+            else:
+                article.last_page = issue_pages if article.on_back_page else issue_pages - 1
             if issue_pages and article.page > issue_pages:
                 self.error(article.location, f"article '{article.id}' starts on page {article.page}, "
                            f"but the issue has {issue_pages} pages", "fix 'page' or 'pages'")
-            elif not following and issue_pages and article.page != issue_pages:
-                self.error(article.location,
-                           f"the last article, '{article.id}', starts on page {article.page}: it "
-                           f"must be the back page ({issue_pages}), which it shares with the colophon",
-                           f"end the issue with a one-page article on page {issue_pages}")
-            elif following and following.page and following.page <= article.page:
+            elif following and following.page and following.page < article.page:
                 self.error(following.location,
                            f"article '{following.id}' starts on page {following.page}, "
-                           f"not after article '{article.id}' (page {article.page})",
-                           "list the articles in page order, each on a later page")
+                           f"before article '{article.id}' (page {article.page})",
+                           "list the articles in page order, each on the page of the one before "
+                           "it or a later one")
 
     def check_references(self, articles: list[Article]) -> None:
         targets = {article.id for article in articles}

@@ -158,6 +158,8 @@ class Article:
     subtitle: list | None
     blocks: list
     location: Location
+    follows: bool = False  # starts on the page of the article before it, after it
+    on_back_page: bool = False  # starts on the last page, above the colophon
 
     def __post_init__(self):
         story_started = False

@@ -67,6 +67,7 @@ GAP = 6.55 * MM
 COLUMNS = ((MARGIN, MARGIN + COLUMN), (MARGIN + COLUMN + GAP, MARGIN + 2 * COLUMN + GAP))
 HEADING_SIZES = (10.5, 13.0)     # .h3, .h2
 CONTENTS_NUMBER_SIZE = 20.0      # .contents__page
+LIST_BULLET = "・"                # .list li::before
 
 # Targets (issue 3).
 SHORTFALL_MEDIAN_MAX = 0.02
@@ -153,6 +154,7 @@ class TypesettingReport:
     punctuation_median: float        # em
     kinsoku_violations: list[str]
     articles: int
+    articles_on_plan: int            # of `articles`, those starting where the contents list says
     page_plan_problems: list[str]
     stranded_headings: list[str]
     body_lines: int
@@ -165,23 +167,28 @@ class TypesettingReport:
             return 0.0
         return self.autospace_in_range / self.autospace_boundaries
 
-    def checks(self) -> list[tuple[str, bool]]:
-        """Each target with whether it is met."""
+    def checks(self) -> list[tuple[str, bool | None]]:
+        """Each target with whether it is met; None where there was nothing to measure."""
+
+        def unless_empty(measured: int, met: bool) -> bool | None:
+            return met if measured else None
+
         return [
-            ("justification", self.justified_lines > 0
-             and self.shortfall_median <= SHORTFALL_MEDIAN_MAX
-             and self.shortfall_p95 <= SHORTFALL_P95_MAX
-             and self.overflow_max <= OVERFLOW_MAX),
-            ("和欧間", self.autospace_boundaries > 0 and self.autospace_share >= AUTOSPACE_SHARE_MIN),
-            ("punctuation", self.punctuation_pairs > 0
-             and self.punctuation_median <= PUNCTUATION_MEDIAN_MAX),
-            ("kinsoku", not self.kinsoku_violations),
-            ("page plan", self.articles > 0 and not self.page_plan_problems),
+            ("justification", unless_empty(self.justified_lines,
+                                           self.shortfall_median <= SHORTFALL_MEDIAN_MAX
+                                           and self.shortfall_p95 <= SHORTFALL_P95_MAX
+                                           and self.overflow_max <= OVERFLOW_MAX)),
+            ("和欧間", unless_empty(self.autospace_boundaries,
+                                  self.autospace_share >= AUTOSPACE_SHARE_MIN)),
+            ("punctuation", unless_empty(self.punctuation_pairs,
+                                         self.punctuation_median <= PUNCTUATION_MEDIAN_MAX)),
+            ("kinsoku", unless_empty(self.body_lines, not self.kinsoku_violations)),
+            ("page plan", unless_empty(self.articles, not self.page_plan_problems)),
         ]
 
     @property
     def passed(self) -> bool:
-        return all(ok for _, ok in self.checks())
+        return all(ok is not False for _, ok in self.checks())
 
     def lines(self) -> list[str]:
         """The report, one human-readable line per figure."""
@@ -190,9 +197,11 @@ class TypesettingReport:
         def em(value: float) -> str:
             return f"{0.0 if abs(value) < 0.0005 else value:.3f}"
 
-        mark = {True: "ok  ", False: "FAIL"}
+        mark = {True: "ok  ", False: "FAIL", None: "n/a "}
         low, high = AUTOSPACE_RANGE
         out = [
+            f"{mark[None]} justification: no justified body lines to measure"
+            if ok["justification"] is None else
             f"{mark[ok['justification']]} justification: {self.justified_lines} non-final lines of "
             f"{self.body_lines} body lines end a median {em(self.shortfall_median)} em short of the "
             f"column edge (target ≤ {SHORTFALL_MEDIAN_MAX}), 95th percentile "
@@ -200,9 +209,13 @@ class TypesettingReport:
             f"mean {em(self.shortfall_mean)} em; no line runs more than "
             f"{em(self.overflow_max)} em past its column edge (target ≤ {OVERFLOW_MAX})",
             f"     loose lines (characters more than {LOOSE} em apart): {len(self.loose_lines)}",
+            f"{mark[None]} 和欧間: no kana/kanji–Latin/digit boundaries to measure"
+            if ok["和欧間"] is None else
             f"{mark[ok['和欧間']]} 和欧間: {self.autospace_in_range} of {self.autospace_boundaries} "
             f"kana/kanji–Latin/digit boundaries ({self.autospace_share:.0%}) measure {low}–{high} em "
             f"beyond the line's inter-character spacing (target ≥ {AUTOSPACE_SHARE_MIN:.0%})",
+            f"{mark[None]} punctuation: no adjacent marks to measure"
+            if ok["punctuation"] is None else
             f"{mark[ok['punctuation']]} punctuation: the first of {self.punctuation_pairs} adjacent "
             f"marks advances a median {self.punctuation_median:.2f} em "
             f"(target ≤ {PUNCTUATION_MEDIAN_MAX})",
@@ -210,7 +223,7 @@ class TypesettingReport:
         ]
         out[2:2] = [f"       {line}" for line in self.loose_lines[:10]]
         out += [f"       {violation}" for violation in self.kinsoku_violations[:10]]
-        out.append(f"{mark[ok['page plan']]} page plan: {self.articles - len(self.page_plan_problems)} "
+        out.append(f"{mark[ok['page plan']]} page plan: {self.articles_on_plan} "
                    f"of {self.articles} articles start on the page the contents list names")
         out += [f"       {problem}" for problem in self.page_plan_problems]
         out.append(f"     headings at the foot of a column: {len(self.stranded_headings)}")
@@ -238,7 +251,7 @@ def measure(pdf_path: Path | str, expected: dict[str, int] | None = None) -> Typ
             lines += page_lines
             headings += page_headings
         _link_paragraphs(lines)
-        plan_articles, plan_problems = _page_plan(document, expected)
+        plan_articles, on_plan, plan_problems = _page_plan(document, expected)
     finally:
         document.close()
 
@@ -261,6 +274,7 @@ def measure(pdf_path: Path | str, expected: dict[str, int] | None = None) -> Typ
         punctuation_median=statistics.median(punctuation) if punctuation else math.nan,
         kinsoku_violations=_kinsoku(lines),
         articles=plan_articles,
+        articles_on_plan=on_plan,
         page_plan_problems=plan_problems,
         stranded_headings=_stranded(lines, headings),
         body_lines=len(lines),
@@ -375,17 +389,34 @@ def _segments(lines: list[Line]) -> list[list[Line]]:
 def _link_paragraphs(lines: list[Line]) -> None:
     """Mark paragraph-final lines and link each other line to its successor."""
     segments = _segments(lines)
+    items = _list_items(segments)
     for position, segment in enumerate(segments):
         for line, following in zip(segment, segment[1:]):
-            if line.y - following.y <= 1.5 * PITCH and abs(following.indent - 1) > 0.3:
+            if line.y - following.y <= 1.5 * PITCH and abs(following.indent - 1) > 0.3 \
+                    and id(following) not in items:
                 line.final = False
                 line.continues = following
         last = segment[-1]
         if position + 1 < len(segments):
             following = segments[position + 1][0]
-            if abs(following.indent) < 0.3:
+            if abs(following.indent) < 0.3 and id(following) not in items:
                 last.final = False
                 last.continues = following
+
+
+def _list_items(segments: list[list[Line]]) -> set[int]:
+    """The first lines of list items: a bullet at the column edge, followed by
+    the item's hanging lines (indented 1 em), by the next item, or by nothing.
+    (A paragraph's line that wrongly starts with ・ is followed by lines at the
+    edge.)"""
+    flow = [line for segment in segments for line in segment]
+    items = set()
+    for line, following in zip(flow, flow[1:] + [None]):
+        if line.text[:1] == LIST_BULLET and abs(line.indent) < 0.3 and (
+                following is None or abs(following.indent - 1) < 0.3
+                or (following.text[:1] == LIST_BULLET and abs(following.indent) < 0.3)):
+            items.add(id(line))
+    return items
 
 
 # --- the figures --------------------------------------------------------------
@@ -466,15 +497,16 @@ def _stranded(lines: list[Line], headings) -> list[str]:
             for (page, column, _), chars in sorted(stranded.items())]
 
 
-def _page_plan(document, expected: dict[str, int] | None) -> tuple[int, list[str]]:
+def _page_plan(document, expected: dict[str, int] | None) -> tuple[int, int, list[str]]:
     """Check the page numbers of the contents list (page 1) against the
-    pages where the articles' anchors (named destinations) are."""
+    pages where the articles' anchors (named destinations) are: the
+    articles, how many start where the list says, and the problems."""
     numbers = _contents_numbers(_glyphs(document[0]))
     anchors = _named_destinations(document)
     pages = set(anchors.values())
     problems = []
     for earlier, later in zip(numbers, numbers[1:]):
-        if later <= earlier:
+        if later < earlier:  # several entries may start on one page
             problems.append(f"the contents list names page {later} after page {earlier}")
     for number in numbers:
         if number not in pages:
@@ -487,7 +519,10 @@ def _page_plan(document, expected: dict[str, int] | None) -> tuple[int, list[str
         if numbers != list(expected.values()):
             problems.append(f"the contents list names pages {numbers}, "
                             f"the issue declares {list(expected.values())}")
-    return max(len(numbers), len(expected or ())), problems
+        on_plan = sum(anchors.get(name) == page for name, page in expected.items())
+    else:
+        on_plan = sum(number in pages for number in numbers)
+    return max(len(numbers), len(expected or ())), on_plan, problems
 
 
 def _contents_numbers(glyphs: list[Glyph]) -> list[int]:

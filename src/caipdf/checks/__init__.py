@@ -1,0 +1,33 @@
+"""The checks of the laid-out document, run on every build.
+
+- `pageplan`: each article starts on the page the contents list names;
+- `layout`: no text over other text or outside its area, no column left
+  more than a third short, and how far each article's last page is from full.
+
+Both read the pages through `pages.read_pages` (WeasyPrint's boxes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from caipdf.errors import Problem
+from caipdf.render.pdf import Rendering
+from caipdf.structure.model import Issue
+
+
+@dataclass
+class Findings:
+    errors: list[Problem] = field(default_factory=list)    # stop a build unless drafting
+    warnings: list[str] = field(default_factory=list)
+
+
+def run(issue: Issue, rendering: Rendering) -> Findings:
+    from caipdf.checks import layout, pageplan
+    from caipdf.checks.pages import read_pages
+
+    pages, measures = read_pages(rendering.document)
+    findings = Findings(pageplan.check(issue, rendering, pages, measures))
+    layout_errors, findings.warnings = layout.check(issue, pages, measures)
+    findings.errors += layout_errors
+    return findings

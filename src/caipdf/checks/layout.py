@@ -1,0 +1,135 @@
+"""The layout check: text over text, text outside its area, short columns.
+
+Errors, naming the article and the page:
+- a line of text drawn over another (body text over footnotes, a note over
+  a headline), or running out of its box or below the text area (overset
+  text is never silent);
+- a column of an article's page that ends more than a third of the text
+  area above the foot.
+
+Warning: an article's last page whose columns end more than a line short,
+with the lines and characters that would fill it.
+"""
+
+from __future__ import annotations
+
+from caipdf.checks.pages import TOLERANCE, Measure, Page, TextLine
+from caipdf.errors import Problem
+from caipdf.structure.model import Issue
+
+OVERLAP = 1.0          # px both ways before two lines count as drawn over each other
+SHORT_COLUMN = 1 / 3   # of the text area: a column ending higher than this is an error
+
+
+def check(issue: Issue, pages: list[Page],
+          measures: dict[str, Measure]) -> tuple[list[Problem], list[str]]:
+    """(errors, warnings) of the laid-out pages."""
+    articles = {article.id: article for article in issue.articles}
+    errors = [problem for page in pages for problem in _drawing_errors(page, articles)]
+    last_pages = {article: page.number for page in pages for article in page.articles}
+    warnings = []
+    for page in pages:
+        owner = articles.get(page.articles[-1]) if page.articles and page.number > 1 else None
+        if owner is None:
+            continue  # the cover, or a back page with the colophon alone
+        if last_pages[owner.id] != page.number:
+            errors += _short_columns(page, owner)
+        elif owner.id in measures and page.number <= owner.last_page:  # (past it: the page plan says)
+            empty = page.empty_lines(measures[owner.id])
+            if any(lines > 1 for lines in empty):
+                warnings.append(f"{owner.location}: warning: article '{owner.id}' ends "
+                                f"{describe_lines(empty)} short of the foot of page {page.number}: "
+                                f"add about {measures[owner.id].characters(sum(empty)):,} "
+                                "characters to fill it")
+    return errors, warnings
+
+
+def _drawing_errors(page: Page, articles: dict) -> list[Problem]:
+    """Text running out of its area, then text drawn over text, one error per block."""
+    errors, reported = [], set()
+    for line in page.lines:
+        outside = _outside(page, line)
+        if outside and line.block not in reported:
+            reported.add(line.block)
+            article = articles.get(line.article)
+            where, hint = outside
+            errors.append(Problem(article.location if article else None,
+                                  f"page {page.number}{_of(article)}: {_describe(line)} runs {where}",
+                                  hint))
+    for first, second in _overlapping(page.lines):
+        if {first.block, second.block} & reported or (first.block, second.block) in reported:
+            continue  # running out of its box is the cause, or it is said already
+        reported.add((first.block, second.block))
+        article = articles.get(second.article or first.article)
+        errors.append(Problem(article.location if article else None,
+                              f"page {page.number}{_of(article)}: {_describe(first)} is drawn over "
+                              f"{_describe(second)}", FAULT))
+    return errors
+
+
+def _short_columns(page: Page, article) -> list[Problem]:
+    """A column ending more than a third short on a page the article goes on from."""
+    short = [column for column in page.columns
+             if page.text_bottom - (column.lowest or page.top) > SHORT_COLUMN * (page.bottom - page.top)]
+    if not short:
+        return []
+    sides = " and ".join(_side(page, column) for column in short)
+    return [Problem(article.location,
+                    f"page {page.number} of article '{article.id}': the {sides} "
+                    f"{'ends' if len(short) == 1 else 'end'} more than a third of the page short, "
+                    f"and the article goes on on page {page.number + 1}",
+                    "a block too tall for the room left (a figure, table or key figures) moved on: "
+                    "move it, or shorten the text before it")]
+
+
+def describe_lines(per_column: list[int]) -> str:
+    """'12 lines (left column 6, right column 6)'."""
+    total = f"{sum(per_column)} lines"
+    if len(per_column) == 2:
+        return f"{total} (left column {per_column[0]}, right column {per_column[1]})"
+    return total
+
+
+def _overlapping(lines: list[TextLine]):
+    ordered = sorted(lines, key=lambda line: line.top)
+    for index, first in enumerate(ordered):
+        for second in ordered[index + 1:]:
+            if second.top > first.bottom - OVERLAP:
+                break
+            if min(first.right, second.right) - max(first.left, second.left) > OVERLAP:
+                yield first, second
+
+
+FAULT = "this is a layout fault, not an editing one: report it with the issue file"
+
+
+def _outside(page: Page, line: TextLine) -> tuple[str, str] | None:
+    """(where the line runs out of its area, what to do), if it does."""
+    if line.right > line.room_right + TOLERANCE:
+        return (f"{(line.right - line.room_right) * 0.75:.1f} pt past the edge of its column or box",
+                "break the long word or address it holds, or shorten the text")
+    if line.bottom > page.bottom + TOLERANCE:
+        return "below the page's text area (overset)", FAULT
+    if line.area == "body" and page.footnotes_top is not None \
+            and line.bottom > page.footnotes_top + TOLERANCE:
+        return "into the footnotes", FAULT
+    return None
+
+
+def _of(article) -> str:
+    return f" (article '{article.id}')" if article else ""
+
+
+NAMES = {"p": "body text", "footnote": "the footnote", "lead": "the lead", "h2": "the heading",
+         "h3": "the heading", "keyfigures__note": "the key figures' note",
+         "keyfigures__headline": "the key figures' headline"}
+
+
+def _describe(line: TextLine) -> str:
+    return f"{NAMES.get(line.kind, line.kind or 'text')} {line.quoted()}"
+
+
+def _side(page: Page, column) -> str:
+    if len(page.columns) == 2:
+        return "left column" if column is page.columns[0] else "right column"
+    return "column"

@@ -1,0 +1,86 @@
+"""The page plan: each article starts on the page the contents list names."""
+
+from __future__ import annotations
+
+import math
+
+from caipdf.checks.fitting import lines_on
+from caipdf.checks.pages import Measure, Page
+from caipdf.errors import Problem
+from caipdf.render.pdf import Rendering
+from caipdf.structure.model import Article, Issue
+
+# A hint asks for a little more than the measured lines, so that text cut
+# (or added) by the hint also absorbs the half-empty last line of the
+# paragraph it comes from.
+MARGIN = 1.05
+
+
+def check(issue: Issue, rendering: Rendering, pages: list[Page],
+          measures: dict[str, Measure]) -> list[Problem]:
+    """Every way the laid-out issue departs from its declared page plan.
+
+    An article that runs long (or short) moves every article after it; the
+    message names the article that starts in the wrong place and the one
+    before it, which is the one to shorten or lengthen, with the lines and
+    characters measured on the pages it fills.
+    """
+    problems = []
+    starts = [rendering.first_page_of(article.id) for article in issue.articles]
+    for index, (article, actual) in enumerate(zip(issue.articles, starts)):
+        if actual == article.page:
+            continue
+        if actual is None:
+            problems.append(Problem(article.location, f"article '{article.id}' is not in the laid-out issue"))
+            continue
+        if index == 0:
+            cause = (f"the cover takes {actual - 1} pages" if actual > article.page
+                     else "the cover is shorter than planned")
+        else:
+            before = issue.articles[index - 1]
+            cause = _resize_hint(before, pages, measures, filled_to=actual)
+        problems.append(Problem(
+            article.location,
+            f"article '{article.id}' should start on page {article.page} but starts on page {actual}",
+            cause))
+        break  # the articles after it move with it
+    actual_pages = len(rendering.document.pages)
+    if actual_pages != issue.pages and not problems:
+        last = issue.articles[-1]
+        problems.append(Problem(
+            last.location,
+            f"the issue has {actual_pages} pages, not the {issue.pages} it declares",
+            _resize_hint(last, pages, measures, filled_to=actual_pages + 1)))
+    return problems
+
+
+def _resize_hint(article: Article, pages: list[Page], measures: dict[str, Measure],
+                 filled_to: int) -> str:
+    """What the article fills and how much text to cut or add so that what
+    follows it starts on page `filled_to` + its error: measured in the
+    article's own lines (its pitch, characters per line of its measure)."""
+    filled = [page for page in pages if article.id in page.articles]
+    measure = measures.get(article.id)
+    described = (f"article '{article.id}' has {_pages(article.page, article.last_page)} but "
+                 f"fills {_count(len(filled))}")
+    if not filled or measure is None:
+        return f"{described}: shorten or lengthen it, or resize its figures"
+    if filled[-1].number > article.last_page:
+        over = sum(lines_on(page, article.id, measure) for page in filled
+                   if page.number > article.last_page)
+        verb, lines = "cut", math.ceil(over * MARGIN)
+    else:
+        last = filled[-1]
+        whole_page = len(last.columns) * math.floor((last.bottom - last.top) / measure.pitch)
+        verb, lines = "add", (sum(last.empty_lines(measure))
+                              + whole_page * (article.last_page - last.number))
+    return (f"{described}: {verb} about {measure.characters(lines):,} of its "
+            f"{article.text_length:,} characters ({measure.describe(lines)}), or resize its figures")
+
+
+def _pages(first: int, last: int) -> str:
+    return f"page {first}" if first == last else f"pages {first}–{last}"
+
+
+def _count(pages: int) -> str:
+    return "1 page" if pages == 1 else f"{pages} pages"
