@@ -512,3 +512,38 @@ def test_archive_of_a_volume_with_photos_rebuilds_identically_from_its_sources(t
     built = build_archive(issues, archive)
     assert built.built == ["vol98.yaml"], built
     assert verify_archive(archive, rebuild=True) == []
+
+
+# -- the test volumes with photos ----------------------------------------------------------
+
+VOLUMES = sorted((ROOT / "tests" / "volumes").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module", params=VOLUMES, ids=[path.stem for path in VOLUMES])
+def volume_with_photos(request, tmp_path_factory) -> dict[str, Path]:
+    """A test volume with a camera photo (3000×2250, EXIF) in every slot, in every edition."""
+    folder = tmp_path_factory.mktemp(request.param.stem)
+    issue = folder / request.param.name
+    shutil.copy(request.param, issue)
+    assert fill_photo_slots(issue, size=(3000, 2250))
+    return {name: build(issue, folder / f"{name}.pdf", profile=PROFILES[name]).output
+            for name in ("print", "screen", "archive")}
+
+
+def test_test_volumes_with_photos_build_clean_in_every_edition(volume_with_photos):
+    from layout_pdf import read_layout
+
+    printed = volume_with_photos["print"]
+    for page in read_layout(printed):
+        assert page.overlaps() == [], (page.number, page.overlaps()[:3])
+    report = preflight(printed)
+    assert not report.errors, report.errors
+    images = placed_images(printed)
+    assert images and {image["space"] for image in images} <= {"DeviceCMYK", "DeviceGray"}
+    assert all(250 <= image["ppi"] <= 450 for image in images)
+    screen = placed_images(volume_with_photos["screen"])
+    assert len(screen) == len(images) and all(image["ppi"] <= 220 for image in screen)
+    if VERAPDF.exists():
+        result = subprocess.run([str(VERAPDF), "--format", "text", "-f", "3b",
+                                 str(volume_with_photos["archive"])], capture_output=True, text=True)
+        assert result.stdout.startswith("PASS"), result.stdout

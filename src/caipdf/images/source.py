@@ -107,8 +107,10 @@ def read_source(figure: Figure) -> SourceImage | Problem:
             try:
                 _decode_small(image)
             except (OSError, SyntaxError, ValueError) as error:
+                reason = ("the file ends before the picture does" if "truncated" in str(error)
+                          else str(error))
                 return _problem(figure, f"the image '{figure.path}' is damaged or incomplete "
-                                f"({error})", "copy or export the photo again from its original")
+                                f"({reason})", "copy or export the photo again from its original")
             cache.mark_checked(digest)
         if icc_profile and not _readable_profile(icc_profile):
             icc_profile = None
