@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from edit_loop import BIN, ROOT, VOL19, harfbuzz_subset, run_measured  # noqa: E402
+from edit_loop import BIN, ROOT, VOL19, run_measured  # noqa: E402
 from photos import camera_photo, fill_photo_slots, issue_with_figures, save_jpeg, srgb_profile  # noqa: E402
 
 GOALS = {"empty-cache ratio": 1.5, "warm-cache ratio": 1.15, "plain ratio": 0.9,
@@ -141,8 +141,7 @@ def main() -> int:
         return f"      {label:<34} median {median[step]:5.2f} s  [{values}]"
 
     print(f"caipdf photos, {datetime.date.today()}: vol.19 with 14 camera photos (4000×3000 JPEG, "
-          f"{photo_mb:.1f} MB each), {args.rounds} rounds, {os.cpu_count()} cores, "
-          f"HarfBuzz subsetting: {harfbuzz_subset()}")
+          f"{photo_mb:.1f} MB each), {args.rounds} rounds, {os.cpu_count()} cores")
     print("(a) caipdf build, print, fresh process")
     print(row("without photos (placeholder frames)", "frames"))
     print(row("with photos, empty cache", "empty"))

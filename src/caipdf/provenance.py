@@ -12,14 +12,11 @@ from caipdf import __version__, paths
 
 @lru_cache(maxsize=1)
 def tool_versions() -> dict[str, str]:
-    """The versions that shape a PDF's bytes, subsetter included (WeasyPrint uses
-    HarfBuzz-subset where the system has it, fontTools otherwise)."""
-    import ctypes.util
-
-    subsetter = ("harfbuzz-subset" if ctypes.util.find_library("harfbuzz-subset")
-                 else f"fonttools {version('fonttools')}")
+    """The versions that shape a PDF's bytes, the font subsetter's included
+    (always fontTools: caipdf.render.font_subsets)."""
     return {"caipdf": __version__, "weasyprint": version("weasyprint"), "pydyf": version("pydyf"),
-            "font subsetter": subsetter}
+            "font subsetter": f"fonttools {version('fonttools')}",
+            "photos": f"pillow {version('pillow')}"}
 
 
 def issue_epoch(issue) -> int:

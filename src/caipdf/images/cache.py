@@ -5,26 +5,18 @@ the edition's parameters and this stage's version, so a rebuild or an edit
 in `caipdf watch` finds the photos it needs already made, and a change to
 any of those makes new ones. The same name is the image's URL in the HTML
 (`caipdf-image:NAME`), so the PDF's resource names do not depend on the
-folder the issue sits in.
-
-The cache is `build/.cache/` below the working folder, or the folder that
-CAIPDF_CACHE names. Deleting it is always safe.
+folder the issue sits in. They live in `images/` of caipdf's cache
+(caipdf.cache).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-from pathlib import Path
 
-from caipdf.atomic import write_atomically
+from caipdf import cache
 
 URL_SCHEME = "caipdf-image:"
 VERSION = "1"  # bump when prepare.py makes other pixels from the same inputs
-
-
-def folder() -> Path:
-    return Path(os.environ.get("CAIPDF_CACHE") or "build/.cache").resolve() / "images"
 
 
 def name(*parts: str, suffix: str = ".jpg") -> str:
@@ -40,27 +32,24 @@ def url(file_name: str) -> str:
 
 
 def read(file_name: str) -> bytes | None:
-    try:
-        return (folder() / file_name).read_bytes()
-    except OSError:
-        return None
+    return cache.read(f"images/{file_name}")
 
 
 def has(file_name: str) -> bool:
-    return (folder() / file_name).is_file()
+    return cache.has(f"images/{file_name}")
 
 
 def keep(file_name: str, data: bytes) -> None:
-    write_atomically(folder() / file_name, data)
+    cache.keep(f"images/{file_name}", data)
 
 
 def is_checked(digest: str) -> bool:
     """Whether a file with these bytes was decoded whole before without a fault."""
-    return (folder() / "checked" / digest).is_file()
+    return cache.has(f"images/checked/{digest}")
 
 
 def mark_checked(digest: str) -> None:
-    keep(f"checked/{digest}", b"")
+    cache.keep(f"images/checked/{digest}", b"")
 
 
 def read_url(address: str) -> bytes:
@@ -71,5 +60,5 @@ def read_url(address: str) -> bytes:
         raise ValueError(f"not a prepared image: {address}")
     data = read(file_name)
     if data is None:
-        raise ValueError(f"the prepared image {file_name} is no longer in {folder()}")
+        raise ValueError(f"the prepared image {file_name} is no longer in {cache.root()}")
     return data

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 
-from caipdf import provenance
-from caipdf.images import cache
-from caipdf.atomic import write_atomically
+from caipdf import cache, provenance
 
 PX_TO_PT = 0.75  # WeasyPrint's boxes are in CSS pixels
 _measured: dict[str, dict[str, float]] = {}
@@ -23,12 +21,12 @@ def slot_widths(profile) -> dict[str, float]:
     """{"cover" | "column" | "page": the width a photo is placed at, in points}."""
     key = f"{profile.name}-{provenance.layouts_digest()[:16]}"
     if key not in _measured:
-        record = cache.folder().parent / f"slots-{key}.json"
+        record = f"slots-{key}.json"
         try:
-            _measured[key] = json.loads(record.read_text())
-        except (OSError, ValueError):
+            _measured[key] = json.loads(cache.read(record) or b"")
+        except ValueError:
             _measured[key] = _measure(profile)
-            write_atomically(record, json.dumps(_measured[key]).encode())
+            cache.keep(record, json.dumps(_measured[key]).encode())
     return _measured[key]
 
 

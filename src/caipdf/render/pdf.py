@@ -27,11 +27,12 @@ import weasyprint  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
-from caipdf.render import line_memo, tag_sources, weasyprint_fixes  # noqa: E402
+from caipdf.render import font_subsets, line_memo, tag_sources, weasyprint_fixes  # noqa: E402
 
 weasyprint_fixes.install()  # footnotes stay on their call's page: see the module
 line_memo.install()  # column balancing breaks each line once: see the module
 tag_sources.install()  # structure elements remember their HTML: see the module
+font_subsets.install()  # the same font subsets on every machine: see the module
 
 typesetting.install()  # Japanese body text to JLREQ: see docs/typesetting.md
 
