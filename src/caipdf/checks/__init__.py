@@ -2,7 +2,9 @@
 
 - `pageplan`: each article starts on the page the contents list names;
 - `layout`: no text over other text or outside its area, no column left
-  more than a third short, and how far each article's last page is from full.
+  more than a third short, and how far each article's last page is from full;
+- `caipdf.tablecheck`: no table row split over columns, no table wider than
+  its column.
 
 Both read the pages through `pages.read_pages` (WeasyPrint's boxes).
 """
@@ -23,11 +25,12 @@ class Findings:
 
 
 def run(issue: Issue, rendering: Rendering) -> Findings:
+    from caipdf import tablecheck
     from caipdf.checks import layout, pageplan
     from caipdf.checks.pages import read_pages
 
     pages, measures = read_pages(rendering.document)
     findings = Findings(pageplan.check(issue, rendering, pages, measures))
     layout_errors, findings.warnings = layout.check(issue, pages, measures)
-    findings.errors += layout_errors
+    findings.errors += layout_errors + tablecheck.check(issue, rendering)
     return findings
