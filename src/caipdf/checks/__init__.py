@@ -4,7 +4,7 @@
 - `layout`: no text over other text or outside its area, no column left
   more than a third short, and how far each article's last page is from full;
 - `caipdf.tablecheck`: no table row split over columns, no table wider than
-  its column.
+  its column; `caipdf.notecheck`: each key-figures note inside its circle.
 
 Both read the pages through `pages.read_pages` (WeasyPrint's boxes).
 """
@@ -25,12 +25,13 @@ class Findings:
 
 
 def run(issue: Issue, rendering: Rendering) -> Findings:
-    from caipdf import tablecheck
+    from caipdf import notecheck, tablecheck
     from caipdf.checks import layout, pageplan
     from caipdf.checks.pages import read_pages
 
     pages, measures = read_pages(rendering.document)
     findings = Findings(pageplan.check(issue, rendering, pages, measures))
     layout_errors, findings.warnings = layout.check(issue, pages, measures)
-    findings.errors += layout_errors + tablecheck.check(issue, rendering)
+    findings.errors += (layout_errors + tablecheck.check(issue, rendering)
+                        + notecheck.check(issue, rendering))
     return findings

@@ -445,10 +445,11 @@ class _Reader:
                                    self.integer(keys.get("population"), "population", 0, 10**10),
                                    share=0.0))
         self.bar_lengths(items, fields.get("scale"))
+        note = fields.get("note")
         return KeyFigures(self.text(fields.get("title"), "title") or [],
                           self.text(fields.get("headline"), "headline") or [],
                           self.string(fields.get("unit"), "unit") or "", items,
-                          self.text(fields.get("note"), "note"))
+                          self.text(note, "note"), location=(note or node).location)
 
     def bar_lengths(self, items: list[KeyFigure], scale: Located | None) -> None:
         """Each bar's share of a full bar: its value against the largest value, or

@@ -138,6 +138,7 @@ class KeyFigures:
     items: list[KeyFigure]
     note: list | None = None
     kind: str = "keyfigures"
+    location: Location | None = None  # of the note, or of the block
 
 
 @dataclass
