@@ -219,3 +219,25 @@ def test_a_table_wider_than_its_column_is_an_error(tmp_path, capfd):
     assert main(["check", str(issue)]) == 1
     err = capfd.readouterr().err
     assert "the table is" in err and "wider than the 86 mm its column has" in err and "span: page" in err
+
+
+@pytest.mark.parametrize("sentences", [36, 40, 42, 46])
+def test_the_caption_stays_with_the_table_wherever_the_column_breaks(tmp_path, sentences):
+    """More text before the table moves it down to, and past, the column's foot
+    (from about 42 added sentences on, the caption would be the column's last
+    line): the caption is always directly above the header, in one column."""
+    anchor = "以下の表は、2013年度から2020年度までに実施された事業を、国と都市ごとにまとめたものです。"
+    text = SAMPLE.read_text(encoding="utf-8").replace(anchor, "本事業は各地で進んでいます。" * sentences + anchor)
+    issue = tmp_path / "caption.yaml"
+    issue.write_text(text, encoding="utf-8")
+    pdf = tmp_path / "caption.pdf"
+    build(issue, pdf, draft=True)  # the article grows: the page plan may not hold
+    header = "".join(sample_tables()[0]["header"])
+    captions = []
+    for page in (2, 3):
+        for column in (0, 1):
+            lines = [line for line in column_lines(pdf, page) if line.column == column]
+            captions += [(page, column, lines[index + 1].text if index + 1 < len(lines) else None)
+                         for index, line in enumerate(lines) if line.text.startswith("表1")]
+    [(_, _, below)] = captions
+    assert below == header
