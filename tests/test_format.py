@@ -101,7 +101,7 @@ def test_bylines_and_quote_attribution_are_printed(tmp_path):
     text = squeeze(page_texts(pdf)[1])
     assert "最初の記事山田花子" in text
     assert "物語の見出し鈴木一郎" in text
-    assert "育成の機会となっています北九州市環境局" in text
+    assert "育成の機会となっています—北九州市環境局" in text
 
 
 def test_symlinked_images_folder_inside_the_issue_folder_is_allowed(tmp_path, capfd):
