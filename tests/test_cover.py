@@ -1,7 +1,6 @@
 """The cover, read back from PDFs: 16 contents entries fit, the masthead never wraps."""
 
 import ctypes
-import textwrap
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -11,6 +10,7 @@ from caipdf.cli import main
 from caipdf.commands.build import build
 from caipdf.render.html import MONTHS_EN
 from pdfcheck import page_texts, squeeze
+from small_issue import issue_head
 
 TOCS = ["気候変動枠組条約第25回締約国会議 COP25の結果と日本の貢献", "JCMパートナー国会合の開催",
         "大阪ブルー・オーシャン・ビジョンの実現に向けた国内外の取組", "脱炭素社会の構築を目指して",
@@ -24,26 +24,8 @@ def cover_issue(month: int, volume: int, tocs: list[str]) -> str:
     articles = "".join(f"  - id: a{page}\n    page: {page}\n    toc: {toc}\n    title: 記事{page}\n"
                        "    blocks:\n      - p: 本文です。\n"
                        for page, toc in enumerate(tocs, start=2))
-    return textwrap.dedent(f"""\
-        series:
-          initiative: CLEAN ASIA INITIATIVE (CAI)
-          title: CAI NEWSLETTER
-          title_ja: クリーンアジア・イニシアティブ ニュースレター
-        volume: {volume}
-        issued: "2021-{month:02d}"
-        pages: {len(tocs) + 1}
-        cover_line: 脱炭素社会の実現に向けた日本のイニシアティブ
-        cover_image:
-          image: images/cover.jpg
-          aspect: "3:1"
-        colophon:
-          publisher: 発行者
-          producer: 制作者
-          contacts:
-            - name: 連絡先
-              address: 住所
-        articles:
-        """) + articles
+    cover = 'cover_image:\n  image: images/cover.jpg\n  aspect: "3:1"\n'
+    return issue_head(len(tocs) + 1, volume, f"2021-{month:02d}", cover) + articles
 
 
 def cover_glyphs(pdf) -> list[tuple[str, float, float, float]]:

@@ -5,31 +5,17 @@ image folders and deeply nested YAML (issue 12).
 """
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from caipdf.cli import main
 from caipdf.commands.build import build
 from pdfcheck import page_texts, squeeze
+from small_issue import issue_head
 from typesetting_pdf import glyph_lines, text_of
 
-HEAD = """\
-series:
-  initiative: CLEAN ASIA INITIATIVE (CAI)
-  title: CAI NEWSLETTER
-  title_ja: クリーンアジア・イニシアティブ ニュースレター
-volume: 99
-issued: 2021-04
-pages: 3
-cover_line: 試験号
-colophon:
-  publisher: 発行者
-  producer: 制作者
-  contacts:
-    - name: 連絡先
-      address: 住所
-articles:
-"""
+HEAD = issue_head(pages=3)
 BACK = """\
   - id: back
     page: 3
@@ -40,7 +26,7 @@ BACK = """\
 """
 
 
-def write_issue(folder, article: str) -> "Path":
+def write_issue(folder: Path, article: str) -> Path:
     path = folder / "issue.yaml"
     path.write_text(HEAD + textwrap.indent(textwrap.dedent(article), "  ") + BACK, encoding="utf-8")
     return path
@@ -104,40 +90,34 @@ def test_bylines_and_quote_attribution_are_printed(tmp_path):
     assert "育成の機会となっています—北九州市環境局" in text
 
 
-def test_symlinked_images_folder_inside_the_issue_folder_is_allowed(tmp_path, capfd):
+def issue_with_linked_photo(issue_folder: Path, photos: Path) -> Path:
+    """An issue in `issue_folder` whose figure images/a.jpg is in `photos`,
+    reached through `images`, a symbolic link to that folder."""
     from PIL import Image
 
-    (tmp_path / "photos" / "2021").mkdir(parents=True)
-    Image.new("RGB", (1200, 800), (40, 120, 200)).save(tmp_path / "photos" / "2021" / "a.jpg")
-    (tmp_path / "images").symlink_to(tmp_path / "photos" / "2021", target_is_directory=True)
-    path = write_issue(tmp_path, """\
+    photos.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (1200, 800), (40, 120, 200)).save(photos / "a.jpg")
+    issue_folder.mkdir(exist_ok=True)
+    (issue_folder / "images").symlink_to(photos, target_is_directory=True)
+    return write_issue(issue_folder, """\
         - id: first
           page: 2
           toc: 最初の記事
           blocks:
             - figure: images/a.jpg
         """)
+
+
+def test_symlinked_images_folder_inside_the_issue_folder_is_allowed(tmp_path, capfd):
+    path = issue_with_linked_photo(tmp_path, tmp_path / "photos" / "2021")
     assert main(["build", str(path), "-o", str(tmp_path / "out.pdf")]) == 0
     err = capfd.readouterr().err
     assert "missing" not in err and "outside" not in err, err
 
 
 def test_symlinked_images_folder_leading_outside_is_refused_naming_its_target(tmp_path, capfd):
-    from PIL import Image
-
     elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    Image.new("RGB", (1200, 800)).save(elsewhere / "a.jpg")
-    issue_folder = tmp_path / "issue"
-    issue_folder.mkdir()
-    (issue_folder / "images").symlink_to(elsewhere, target_is_directory=True)
-    path = write_issue(issue_folder, """\
-        - id: first
-          page: 2
-          toc: 最初の記事
-          blocks:
-            - figure: images/a.jpg
-        """)
+    path = issue_with_linked_photo(tmp_path / "issue", elsewhere)
     assert main(["check", str(path)]) == 1
     err = capfd.readouterr().err
     [line] = [number for number, text in enumerate(path.read_text().splitlines(), start=1)
