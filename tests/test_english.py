@@ -148,3 +148,14 @@ def test_word_spaces_keep_their_width_and_lines_fill_the_measure(sample_pdf):
         assert natural - 0.05 <= min(spaces) and max(spaces) <= natural + 0.05, text(line)
         assert line[-1].right - line[0].x >= 0.85 * measure - BODY_SIZE, text(line)  # 1 em indent
     assert measured >= 40
+
+
+def test_a_japanese_story_in_an_english_article_keeps_the_japanese_rules(sample_pdf):
+    """`lang: ja` on the h2 of 日本の自治体から (in the English article on page 4):
+    its paragraphs are set to JLREQ again, with a quarter em of 和欧間 before
+    the digits of 延べ1,000人."""
+    lines = [line for line in body_lines(sample_pdf, 3) if "延べ" in text(line)]
+    [line] = lines
+    before = next(index for index, glyph in enumerate(line) if glyph.char == "べ")
+    gap = (line[before + 1].x - line[before].right) / BODY_SIZE
+    assert line[before + 1].char == "1" and 0.2 <= gap <= 0.3
