@@ -159,3 +159,12 @@ def test_a_japanese_story_in_an_english_article_keeps_the_japanese_rules(sample_
     before = next(index for index, glyph in enumerate(line) if glyph.char == "べ")
     gap = (line[before + 1].x - line[before].right) / BODY_SIZE
     assert line[before + 1].char == "1" and 0.2 <= gap <= 0.3
+
+
+def test_check_measures_jlreq_justification_on_japanese_lines_only(sample_pdf):
+    """English is set flush left, on purpose: `caipdf check`'s justification
+    figures leave its lines out (they are all in the Latin face)."""
+    from caipdf.typesetting.metrics import measure
+
+    report = measure(sample_pdf)
+    assert dict(report.checks())["justification"], report.lines()

@@ -59,6 +59,7 @@ from caipdf.typesetting import jlreq
 
 MM = 72 / 25.4
 BODY_SIZE = 9.0                  # pt
+LATIN_FACE = "Latin"             # in the names of the Latin-only faces (fonts/)
 PITCH = BODY_SIZE * 1.7          # line-height of the body text
 PAGE_WIDTH = 595.28
 MARGIN = 16 * MM
@@ -360,6 +361,8 @@ def _lines(number: int, glyphs: list[Glyph], cuts: list[tuple[float, float]]):
 
     lines = []
     for (column, y), members in body.items():
+        if all(LATIN_FACE in glyph.font for glyph in members):
+            continue  # English (lang: en): flush left in the Latin face, not set to JLREQ
         left, right = COLUMNS[column]
         on_line = [glyph for glyph in glyphs
                    if abs(glyph.y - y) < 0.3 and left - 1 <= glyph.x < right + 0.5]
