@@ -120,6 +120,19 @@ class Table:
     def columns(self) -> int:
         return max([len(self.header or [])] + [cell.column + 1 for row in self.rows for cell in row])
 
+    @property
+    def row_groups(self) -> list[list[list[Cell]]]:
+        """The rows in runs that belong together: a row and the rows its cells
+        continue into (rowspan)."""
+        groups: list[list[list[Cell]]] = []
+        covered_until = 0  # the first row index no cell above reaches
+        for index, row in enumerate(self.rows):
+            if index >= covered_until:
+                groups.append([])
+            groups[-1].append(row)
+            covered_until = max([covered_until, index + 1] + [index + cell.rowspan for cell in row])
+        return groups
+
 
 @dataclass
 class KeyFigure:
