@@ -3,10 +3,11 @@
 - `pageplan`: each article starts on the page the contents list names;
 - `layout`: no text over other text or outside its area, no column left
   more than a third short, and how far each article's last page is from full;
-- `caipdf.tablecheck`: no table row split over columns, no table wider than
-  its column; `caipdf.notecheck`: each key-figures note inside its circle.
+- `tables`: no table row split over columns, no table wider than its column;
+- `notes`: each key-figures note inside its circle.
 
-Both read the pages through `pages.read_pages` (WeasyPrint's boxes).
+The first two read the pages through `pages.read_pages`; all read
+WeasyPrint's boxes.
 """
 
 from __future__ import annotations
@@ -25,13 +26,12 @@ class Findings:
 
 
 def run(issue: Issue, rendering: Rendering) -> Findings:
-    from caipdf import notecheck, tablecheck
-    from caipdf.checks import layout, pageplan
+    from caipdf.checks import layout, notes, pageplan, tables
     from caipdf.checks.pages import read_pages
 
     pages, measures = read_pages(rendering.document)
     findings = Findings(pageplan.check(issue, rendering, pages, measures))
     layout_errors, findings.warnings = layout.check(issue, pages, measures)
-    findings.errors += (layout_errors + tablecheck.check(issue, rendering)
-                        + notecheck.check(issue, rendering))
+    findings.errors += (layout_errors + tables.check(issue, rendering)
+                        + notes.check(issue, rendering))
     return findings

@@ -38,7 +38,7 @@ than its budget; the area's own margin and rule keep it taller than a budget
 of nothing, so once every footnote has gone it takes one from an empty list
 (IndexError). That happens when a table row taller than a column sits on a
 page with footnotes. It now stops when no footnote is left to move, and
-caipdf's table check (caipdf/tablecheck.py) reports the row.
+caipdf's table check (caipdf/checks/tables.py) reports the row.
 """
 
 from __future__ import annotations
