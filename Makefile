@@ -1,7 +1,7 @@
 # Two commands do all set-up on a fresh machine:
 #   make pdf    builds build/vol19.pdf
 #   make test   runs the tests
-# and one measures the edit loop, the archive and photos (benchmarks/):
+# and one measures the edit loop, the archive, photos and long tables (benchmarks/):
 #   make bench
 PYTHON ?= python3
 VENV := .venv
@@ -20,7 +20,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/edit_loop.py; edit=$$?; \
 	$(BIN)/python benchmarks/archive_speed.py; archive=$$?; \
 	$(BIN)/python benchmarks/photos.py; photos=$$?; \
-	exit $$(( edit || archive || photos ))
+	$(BIN)/python benchmarks/table_speed.py; tables=$$?; \
+	exit $$(( edit || archive || photos || tables ))
 
 # WeasyPrint needs Pango from the system; say so plainly when it is missing.
 check-libs:

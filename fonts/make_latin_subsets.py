@@ -8,6 +8,11 @@ Latin in CSS. Instead we keep only their Latin glyphs, under a family name of
 our own, and list that family first: Pango takes Latin from it and falls
 through to the full-width face for everything else.
 
+The curly quotes and apostrophe (‘ ’ “ ”) are kept too, so that English
+never takes them from the full-width face (「UNEP’ s」). BIZ UDP draws them
+in half-em cells, at one side, as Japanese sets them; here they get the
+side bearings of the straight apostrophe, so "UNEP’s" closes up.
+
 Run (with the Debian packages fonts-morisawa-bizud-gothic and -mincho):
     python fonts/make_latin_subsets.py /usr/share/fonts/truetype
 """
@@ -19,6 +24,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 LATIN = [*range(0x20, 0x7F), *range(0xA0, 0x180)]
+QUOTES = [0x2018, 0x2019, 0x201C, 0x201D]  # ‘ ’ “ ”
 FACES = {  # source file (below the given folder) → (our family, style, our file)
     "bizud-mincho/BIZUDPMincho-Regular.ttf": ("CAI Latin Mincho", "Regular"),
     "bizud-gothic/BIZUDPGothic-Regular.ttf": ("CAI Latin Gothic", "Regular"),
@@ -33,8 +39,9 @@ def make(source: Path, family: str, style: str, target: Path) -> None:
     options.layout_features = ["*"]
     options.notdef_outline = True
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=LATIN)
+    subsetter.populate(unicodes=LATIN + QUOTES)
     subsetter.subset(font)
+    tighten_quotes(font)
     postscript = f"{family.replace(' ', '')}-{style}"
     names = font["name"]
     for record in list(names.names):
@@ -45,6 +52,25 @@ def make(source: Path, family: str, style: str, target: Path) -> None:
         names.setName(value, name_id, 3, 1, 0x409)
         names.setName(value, name_id, 1, 0, 0)
     font.save(target)
+
+
+def tighten_quotes(font: TTFont) -> None:
+    """Give each curly quote the straight apostrophe's side bearings."""
+    cmap, glyphs, metrics = font.getBestCmap(), font["glyf"], font["hmtx"]
+    apostrophe = glyphs[cmap[ord("'")]]
+    advance, left = metrics[cmap[ord("'")]]
+    right = advance - apostrophe.xMax
+    for code in QUOTES:
+        name = cmap[code]
+        glyph = glyphs[name]
+        shift = left - glyph.xMin
+        if glyph.isComposite():
+            for component in glyph.components:
+                component.x += shift
+        else:
+            glyph.coordinates.translate((shift, 0))
+        glyph.recalcBounds(glyphs)
+        metrics[name] = (glyph.xMax + right, glyph.xMin)
 
 
 if __name__ == "__main__":

@@ -32,3 +32,13 @@ def test_schema_rejects_what_the_loader_rejects(name):
     data = yaml.safe_load((ROOT / "tests" / "malformed" / f"{name}.yaml").read_text(encoding="utf-8"))
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)
+
+
+def test_the_table_sample_declares_and_satisfies_the_schema():
+    """tests/samples/tables.yaml uses the newer keys (lang, author, attribution,
+    widths, span on tables, scale-less key figures without population)."""
+    sample = ROOT / "tests" / "samples" / "tables.yaml"
+    text = sample.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../docs/issue.schema.json")
+    schema = json.loads((ROOT / "docs" / "issue.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(yaml.safe_load(text), schema)

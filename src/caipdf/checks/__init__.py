@@ -2,9 +2,12 @@
 
 - `pageplan`: each article starts on the page the contents list names;
 - `layout`: no text over other text or outside its area, no column left
-  more than a third short, and how far each article's last page is from full.
+  more than a third short, and how far each article's last page is from full;
+- `tables`: no table row split over columns, no table wider than its column;
+- `notes`: each key-figures note inside its circle.
 
-Both read the pages through `pages.read_pages` (WeasyPrint's boxes).
+The first two read the pages through `pages.read_pages`; all read
+WeasyPrint's boxes.
 """
 
 from __future__ import annotations
@@ -23,11 +26,12 @@ class Findings:
 
 
 def run(issue: Issue, rendering: Rendering) -> Findings:
-    from caipdf.checks import layout, pageplan
+    from caipdf.checks import layout, notes, pageplan, tables
     from caipdf.checks.pages import read_pages
 
     pages, measures = read_pages(rendering.document)
     findings = Findings(pageplan.check(issue, rendering, pages, measures))
     layout_errors, findings.warnings = layout.check(issue, pages, measures)
-    findings.errors += layout_errors
+    findings.errors += (layout_errors + tables.check(issue, rendering)
+                        + notes.check(issue, rendering))
     return findings

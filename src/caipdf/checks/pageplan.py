@@ -34,7 +34,7 @@ def check(issue: Issue, rendering: Rendering, pages: list[Page],
             problems.append(Problem(article.location, f"article '{article.id}' is not in the laid-out issue"))
             continue
         if index == 0:
-            cause = (f"the cover takes {actual - 1} pages" if actual > article.page
+            cause = (_cover_overflow(rendering, actual - 1) if actual > article.page
                      else "the cover is shorter than planned")
         else:
             before = issue.articles[index - 1]
@@ -76,6 +76,35 @@ def _resize_hint(article: Article, pages: list[Page], measures: dict[str, Measur
                               + whole_page * (article.last_page - last.number))
     return (f"{described}: {verb} about {measure.characters(lines):,} of its "
             f"{article.text_length:,} characters ({measure.describe(lines)}), or resize its figures")
+
+
+# What may run over from the cover, by its class in cover.html, and what to do then.
+COVER_PARTS = {
+    "contents__entry": "contents entry 「{text}」",
+    "figure": "the cover image",
+    "contents": "the contents list",
+    "cover__line": "the cover line",
+}
+
+
+def _cover_overflow(rendering: Rendering, cover_pages: int) -> str:
+    """Which part of the cover runs onto page 2 (the smallest named one), and
+    how to make it fit."""
+    first_boxes = {}
+    for box in rendering.document.pages[1]._page_box.descendants():
+        classes = (box.element.get("class") or "").split() if box.element is not None else []
+        for name in COVER_PARTS:
+            if name in classes:
+                first_boxes.setdefault(name, box)
+    what = "the cover"
+    for name, part in COVER_PARTS.items():
+        if name in first_boxes:
+            text = " ".join("".join(first_boxes[name].element.itertext()).split())
+            what = part.format(text=text[:30])
+            break
+    return (f"the cover takes {cover_pages} pages: {what} runs over onto page 2; shorten "
+            "the cover line or the contents entries (toc), give the cover image a lower "
+            "aspect (e.g. \"4:1\") or remove it, or list at most 16 contents entries")
 
 
 def _pages(first: int, last: int) -> str:

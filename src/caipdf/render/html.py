@@ -17,6 +17,9 @@ from caipdf.structure.model import Issue
 MONTHS_EN = ("JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY",
              "AUGUST", "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER")
 STYLESHEETS = ("fonts.css", "colors.css", "newsletter.css")
+# Up to this many contents entries are listed in one column on the cover;
+# a longer list (up to 16) is set in two, tighter.
+CONTENTS_IN_ONE_COLUMN = 8
 
 
 @lru_cache(maxsize=4)
@@ -33,6 +36,8 @@ def environment(layouts: Path = paths.LAYOUTS) -> jinja2.Environment:
     env.filters["percent"] = lambda fraction: f"{fraction * 100:.2f}%"
     env.filters["half_percent"] = lambda fraction: f"{fraction * 50:.2f}%"  # of the width: padding above and below
     env.filters["plain"] = lambda nodes: " ".join(plain_text(nodes).split())
+    env.filters["contents_layout"] = lambda articles: (
+        "contents--one-column" if len(articles) <= CONTENTS_IN_ONE_COLUMN else "contents--two-columns")
     return env
 
 

@@ -31,6 +31,14 @@ itself, WeasyPrint records where to resume as if it were a run of columns
 end of the body, lays out nothing and fails an assertion. The fix records
 the block's own index with the place inside it, and gives that place back
 to the block on the next page.
+
+Reporting footnotes. `_report_footnotes` (same module) moves a page's
+footnotes to the next page, last first, while the footnote area is taller
+than its budget; the area's own margin and rule keep it taller than a budget
+of nothing, so once every footnote has gone it takes one from an empty list
+(IndexError). That happens when a table row taller than a column sits on a
+page with footnotes. It now stops when no footnote is left to move, and
+caipdf's table check (caipdf/checks/tables.py) reports the row.
 """
 
 from __future__ import annotations
@@ -44,6 +52,9 @@ from caipdf import WEASYPRINT_VERSION
 
 OLD_LINE = "if last_footnotes_height not in footnote_area_heights:"
 NEW_LINE = "if last_footnotes_height > footnote_area_heights[-1]:"
+OLD_REPORT = "    while context.current_footnote_area.margin_height() > footnotes_height:"
+NEW_REPORT = ("    while (context.current_page_footnotes and\n"
+              "           context.current_footnote_area.margin_height() > footnotes_height):")
 
 # After a run of columns is laid out for good (WeasyPrint's own lines, then
 # caipdf's): the page's bottom moves up by the footnotes the run called.
@@ -97,7 +108,13 @@ def install() -> None:
             raise WeasyPrintMismatch("weasyprint.layout.column.columns_layout is not the one "
                                      "caipdf's footnote fixes were written for")
         source = source.replace(old, new)
+    report = inspect.getsource(column._report_footnotes)
+    if report.count(OLD_REPORT) != 1:
+        raise WeasyPrintMismatch("weasyprint.layout.column._report_footnotes is not the one "
+                                 "caipdf's fix was written for")
     code = compile(source, column.__file__, "exec")
     exec(code, column.__dict__)  # rebinds column.columns_layout
+    # columns_layout finds _report_footnotes among the module's globals
+    exec(compile(report.replace(OLD_REPORT, NEW_REPORT), column.__file__, "exec"), column.__dict__)
     block.columns_layout = column.columns_layout  # block.py imported it by name
     patched_columns_layout = column.columns_layout

@@ -15,10 +15,14 @@ SPAN = "span"  # column | page
 BOOL = "bool"  # true | false
 FOCUS = "focus"  # "X% Y%": the point of a photo its frame keeps
 FIT = "fit"  # cover | contain
+LANG = "lang"  # ja | en: the language of a text, where it is not the Japanese
+NUMBER = "number"  # a whole or decimal number
+SCALE = "scale"  # a number, or the word population
 
 # The keys of every photo slot (a figure block, the cover image) besides its file.
 PHOTO = {"caption": TEXT, "aspect": ASPECT, "alt": PLAIN, "decorative": BOOL, "credit": PLAIN,
          "focus": FOCUS, "fit": FIT, "accept_low_resolution": BOOL}
+
 
 # kind → {key: (type, required)}; a type naming another kind is a mapping of that kind,
 # and ("list", T) is a list of T.
@@ -37,21 +41,26 @@ FIELDS = {
                 "email": (PLAIN, False), "url": (PLAIN, False)},
     "article": {"id": (ID, True), "page": (INT, True), "toc": (TEXT, True),
                 "blocks": (("list", "block"), True), "title": (TEXT, False),
-                "subtitle": (TEXT, False), "footnotes": (("map", TEXT), False)},
+                "subtitle": (TEXT, False), "footnotes": (("map", TEXT), False),
+                "author": (TEXT, False), "lang": (LANG, False)},
     "table": {"rows": (("list", ("list", TEXT)), True), "header": (("list", TEXT), False),
-              "caption": (TEXT, False)},
+              "caption": (TEXT, False), "widths": (("list", NUMBER), False),
+              "span": (SPAN, False)},
     "keyfigures": {"title": (TEXT, True), "headline": (TEXT, True), "unit": (PLAIN, True),
-                   "items": (("list", "keyfigure"), True), "note": (TEXT, False)},
+                   "items": (("list", "keyfigure"), True), "note": (TEXT, False),
+                   "scale": (SCALE, False)},
     "keyfigure": {"when": (PLAIN, True), "value": (INT, True), "detail": (PLAIN, True),
-                  "population": (INT, True)},
+                  "population": (INT, False)},
     "infobox": {"title": (TEXT, True), "subtitle": (TEXT, False), "url": (PLAIN, False),
                 "list": (("list", TEXT), False), "list_title": (TEXT, False)},
 }
 
 # block kind → (the type of its own value, {extra key: type})
 BLOCKS = {
-    "lead": (TEXT, {}), "p": (TEXT, {}), "quote": (TEXT, {"span": SPAN}),
-    "h2": (TEXT, {"id": ID, "label": PLAIN}), "h3": (TEXT, {"number": PLAIN}),
+    "lead": (TEXT, {"lang": LANG}), "p": (TEXT, {"lang": LANG}),
+    "quote": (TEXT, {"span": SPAN, "attribution": TEXT}),
+    "h2": (TEXT, {"id": ID, "label": PLAIN, "author": TEXT, "lang": LANG}),
+    "h3": (TEXT, {"number": PLAIN}),
     "figure": (PLAIN, {**PHOTO, "span": SPAN}),
     "list": (("list", TEXT), {"title": TEXT}),
     "table": ("table", {}), "keyfigures": ("keyfigures", {}), "infobox": ("infobox", {}),

@@ -217,6 +217,7 @@ class _Reader:
         blocks = [block for item in self.sequence(fields.get("blocks"), "blocks")
                   if (block := self.block(item)) is not None]
         self.number_footnotes(blocks, footnotes, fields.get("footnotes"))
+        _pass_story_languages_on(blocks)
         return Article(
             id=article_id or "",
             page=self.integer(fields.get("page"), "page", 2, 999) or 0,  # page 1 is the cover
@@ -226,6 +227,8 @@ class _Reader:
             subtitle=self.text(fields.get("subtitle"), "subtitle"),
             blocks=blocks,
             location=node.location,
+            author=self.text(fields.get("author"), "author"),
+            lang=self.lang(fields.get("lang")),
         )
 
     def footnotes(self, node: Located | None) -> dict[str, tuple[list, Located]]:
@@ -277,10 +280,12 @@ class _Reader:
         fields = self.mapping(node, f"a '{kind}' block", {kind}, set(BLOCKS[kind][1]))
         body = fields[kind]
         if kind in ("p", "lead"):
-            return Paragraph(self.text(body, kind) or [], kind=kind)
+            return Paragraph(self.text(body, kind) or [], kind=kind,
+                             lang=self.lang(fields.get("lang")))
         if kind == "quote":
             return Quote(self.text(body, kind) or [], span=self.span(fields.get("span")),
-                         location=body.location)
+                         location=body.location,
+                         attribution=self.text(fields.get("attribution"), "attribution"))
         if kind in ("h2", "h3"):
             heading_id = self.string(fields.get("id"), "id")
             if heading_id is not None and not ID_PATTERN.match(heading_id):
@@ -289,7 +294,9 @@ class _Reader:
             return Heading(self.text(body, kind) or [], level=int(kind[1]), id=heading_id,
                            label=self.string(fields.get("label"), "label"),
                            number=self.string(fields.get("number"), "number"),
-                           location=fields.get("id", node).location)
+                           location=fields.get("id", node).location,
+                           author=self.text(fields.get("author"), "author"),
+                           lang=self.lang(fields.get("lang")))
         if kind == "figure":
             return self.figure(body, fields, node)
         if kind == "list":
@@ -313,7 +320,7 @@ class _Reader:
                        "put the image in the issue's folder and give its path relative to it")
             available = False
         else:
-            available = file.is_file()
+            available = file.is_file() and self.inside_folder(file, image)
         return Figure(path, file, available, self.text(fields.get("caption"), "caption") or [],
                       self.aspect(fields.get("aspect")), span or self.span(fields.get("span")),
                       image.location,
@@ -351,6 +358,25 @@ class _Reader:
             return (0.5, 0.5)
         return (float(match[1]) / 100, float(match[2]) / 100)
 
+    def lang(self, node: Located | None) -> str | None:
+        """The language a text is written in, where it says (ja or en)."""
+        lang = self.string(node, "lang")
+        if lang not in (None, "ja", "en"):
+            self.error(node, f"lang is '{lang}'", "write 'en' for English or 'ja' for Japanese")
+            return None
+        return lang
+
+    def inside_folder(self, file: Path, node: Located) -> bool:
+        """Whether `file`, once its symbolic links are followed, is in the issue's
+        folder; a link (or a linked folder) that leads out of it is an error."""
+        real = file.resolve()
+        if real.is_relative_to(self.base.resolve()):
+            return True
+        self.error(node, f"the image '{node.value}' is a link to {real}, outside the issue's folder",
+                   "copy the image (or the folder) into the issue's folder, or link only "
+                   "to places inside it")
+        return False
+
     def span(self, node: Located | None) -> str:
         return self.choice(node, "span", ("column", "page"))
 
@@ -376,34 +402,78 @@ class _Reader:
                 if cell_node.value in ("", None) and column < len(above) and above[column]:
                     above[column].rowspan += 1
                     continue
-                cell = Cell(self.text(cell_node, "a table cell") or [])
+                cell = Cell(self.text(cell_node, "a table cell") or [], column=column)
                 row.append(cell)
                 if column < len(above):
                     above[column] = cell
                 else:
                     above.append(cell)
             rows.append(row)
-        return Table(rows,
-                     header=[self.text(cell, "a header cell") or []
-                             for cell in self.sequence(header, "header")] if header else None,
-                     caption=self.text(fields.get("caption"), "caption"))
+        table = Table(rows,
+                      header=[self.text(cell, "a header cell") or []
+                              for cell in self.sequence(header, "header")] if header else None,
+                      caption=self.text(fields.get("caption"), "caption"),
+                      span=self.span(fields.get("span")), location=node.location)
+        table.widths = self.widths(fields.get("widths"), table.columns)
+        return table
+
+    def widths(self, node: Located | None, columns: int) -> list[float] | None:
+        """Column widths as shares of the table's width, from relative numbers."""
+        numbers = self.sequence(node, "widths")
+        if not numbers:
+            return None
+        if any(isinstance(n.value, bool) or not isinstance(n.value, (int, float)) or n.value <= 0
+               for n in numbers):
+            self.error(node, "widths must be positive numbers, one per column",
+                       "write relative widths such as widths: [2, 3, 1]")
+            return None
+        if len(numbers) != columns:
+            self.error(node, f"widths gives {len(numbers)} columns, but the table has {columns}",
+                       f"give one width per column ({columns})")
+            return None
+        total = sum(n.value for n in numbers)
+        return [n.value / total for n in numbers]
 
     def keyfigures(self, node: Located) -> KeyFigures:
         fields = self.mapping(node, "keyfigures", *fields_of("keyfigures"))
-        raw = []
+        items = []
         for item in self.sequence(fields.get("items"), "items"):
             keys = self.mapping(item, "a key figure", *fields_of("keyfigure"))
-            raw.append((self.string(keys.get("when"), "when") or "",
-                        self.integer(keys.get("value"), "value", 0, 10**9) or 0,
-                        self.string(keys.get("detail"), "detail") or "",
-                        self.integer(keys.get("population"), "population", 0, 10**10) or 0))
-        largest = max((population for *_, population in raw), default=0) or 1
-        items = [KeyFigure(when, value, detail, population, population / largest)
-                 for when, value, detail, population in raw]
+            items.append(KeyFigure(self.string(keys.get("when"), "when") or "",
+                                   self.integer(keys.get("value"), "value", 0, 10**9) or 0,
+                                   self.string(keys.get("detail"), "detail") or "",
+                                   self.integer(keys.get("population"), "population", 0, 10**10),
+                                   share=0.0))
+        self.bar_lengths(items, fields.get("scale"))
+        note = fields.get("note")
         return KeyFigures(self.text(fields.get("title"), "title") or [],
                           self.text(fields.get("headline"), "headline") or [],
                           self.string(fields.get("unit"), "unit") or "", items,
-                          self.text(fields.get("note"), "note"))
+                          self.text(note, "note"), location=(note or node).location)
+
+    def bar_lengths(self, items: list[KeyFigure], scale: Located | None) -> None:
+        """Each bar's share of a full bar: its value against the largest value, or
+        against `scale` (the value of a full bar), or its population against the
+        largest population (`scale: population`)."""
+        if scale is not None and scale.value == "population":
+            if any(item.population is None for item in items):
+                self.error(scale, "scale: population, but not every key figure has a population",
+                           "give each item a population, or remove 'scale'")
+                return
+            measures, full = [item.population for item in items], None
+        elif scale is not None and (isinstance(scale.value, bool)
+                                    or not isinstance(scale.value, (int, float)) or scale.value <= 0):
+            self.error(scale, f"scale must be a positive number or 'population', not {scale.value!r}",
+                       "give the value a full bar stands for (e.g. scale: 100), or remove it")
+            return
+        else:
+            measures, full = [item.value for item in items], scale and scale.value
+        full = full or max(measures, default=0) or 1
+        for item, measure in zip(items, measures):
+            if measure > full:
+                self.error(scale, f"the key figure {item.when} ({measure:,}) is larger than "
+                           f"the scale ({full:,})", "raise the scale, or remove it")
+            item.share = min(measure / full, 1.0)
 
     def infobox(self, node: Located) -> InfoBox:
         fields = self.mapping(node, "an infobox", *fields_of("infobox"))
@@ -461,6 +531,19 @@ class _Reader:
                 if said not in text:
                     self.error(quote.location, f"a quote in article '{article.id}' is not "
                                "text the article contains", "quote the article's own words")
+
+
+def _pass_story_languages_on(blocks: list) -> None:
+    """The blocks of a story (from its h2 to the next) take the h2's lang,
+    unless they have their own; outside a story that says, a paragraph
+    written in Latin letters only is English."""
+    story_lang = None
+    for block in blocks:
+        if isinstance(block, Heading) and block.level == 2:
+            story_lang = block.lang
+        elif hasattr(block, "lang") and block.lang is None:
+            block.lang = story_lang or (inline.language(block.content)
+                                        if isinstance(block, Paragraph) else None)
 
 
 def _suggest(word: str, choices) -> str | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from caipdf.errors import Location
-from caipdf.structure.inline import language, plain_text
+from caipdf.structure.inline import plain_text
 
 
 @dataclass
@@ -42,11 +42,9 @@ class Colophon:
 class Paragraph:
     content: list
     kind: str = "p"  # or "lead"
-
-    @property
-    def lang(self) -> str | None:
-        """"en" for a paragraph in English, None for one in the issue's Japanese."""
-        return language(self.content)
+    # "en" in English: as written (lang), passed on from its story, or found
+    # in its text (Latin letters only, caipdf.structure.inline.language).
+    lang: str | None = None
 
 
 @dataclass
@@ -58,6 +56,8 @@ class Heading:
     number: str | None = None
     location: Location | None = None
     kind: str = "heading"
+    author: list | None = None  # the story's byline (h2)
+    lang: str | None = None  # of the story it opens (h2), passed on to its blocks
     # Its level in the document's outline, under the article's title (1):
     # an h3 that no h2 precedes heads a part of the article itself, so it is
     # a level 2, and no level is skipped (PDF/UA's rule for headings).
@@ -95,12 +95,14 @@ class BulletList:
     items: list[list]
     title: list | None = None
     kind: str = "list"
+    lang: str | None = None
 
 
 @dataclass
 class Cell:
     content: list
     rowspan: int = 1
+    column: int = 0  # the table column the cell starts in, 0-based
 
 
 @dataclass
@@ -108,7 +110,28 @@ class Table:
     rows: list[list[Cell]]  # cells continued from above are left out
     header: list[list] | None = None
     caption: list | None = None
+    widths: list[float] | None = None  # each column's share of the table's width, summing to 1
+    span: str = "column"  # or "page"
+    location: Location | None = None
     kind: str = "table"
+    lang: str | None = None
+
+    @property
+    def columns(self) -> int:
+        return max([len(self.header or [])] + [cell.column + 1 for row in self.rows for cell in row])
+
+    @property
+    def row_groups(self) -> list[list[list[Cell]]]:
+        """The rows in runs that belong together: a row and the rows its cells
+        continue into (rowspan)."""
+        groups: list[list[list[Cell]]] = []
+        covered_until = 0  # the first row index no cell above reaches
+        for index, row in enumerate(self.rows):
+            if index >= covered_until:
+                groups.append([])
+            groups[-1].append(row)
+            covered_until = max([covered_until, index + 1] + [index + cell.rowspan for cell in row])
+        return groups
 
 
 @dataclass
@@ -116,8 +139,8 @@ class KeyFigure:
     when: str
     value: int
     detail: str
-    population: int
-    share: float  # population / the largest population of the block, 0..1
+    population: int | None
+    share: float  # the bar's length: a fraction of the block's scale, 0..1
 
 
 @dataclass
@@ -128,6 +151,7 @@ class KeyFigures:
     items: list[KeyFigure]
     note: list | None = None
     kind: str = "keyfigures"
+    location: Location | None = None  # of the note, or of the block
 
 
 @dataclass
@@ -146,6 +170,8 @@ class Quote:
     span: str = "column"  # or "page"
     location: Location | None = None
     kind: str = "quote"
+    attribution: list | None = None  # who said it
+    lang: str | None = None
 
 
 @dataclass
@@ -158,6 +184,8 @@ class Article:
     subtitle: list | None
     blocks: list
     location: Location
+    author: list | None = None  # the story's byline (h2)
+    lang: str | None = None  # of the story it opens (h2), passed on to its blocks
     follows: bool = False  # starts on the page of the article before it, after it
     on_back_page: bool = False  # starts on the issue's last page, above the colophon
 

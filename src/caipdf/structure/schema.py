@@ -8,7 +8,8 @@ itself validates with its own loader, which says more.
 from __future__ import annotations
 
 from caipdf.structure.fields import (
-    ASPECT, BLOCKS, BOOL, FIELDS, FIT, FOCUS, ID, INT, MONTH, PLAIN, SPAN, TEXT,
+    ASPECT, BLOCKS, BOOL, FIELDS, FIT, FOCUS, ID, INT, LANG, MONTH, NUMBER, PLAIN, SCALE,
+    SPAN, TEXT,
 )
 
 SCALARS = {
@@ -22,6 +23,9 @@ SCALARS = {
     BOOL: {"type": "boolean"},
     FOCUS: {"type": "string", "pattern": r"^\s*\d+(\.\d+)?%\s+\d+(\.\d+)?%\s*$"},
     FIT: {"enum": ["cover", "contain"]},
+    LANG: {"enum": ["ja", "en"]},
+    NUMBER: {"type": "number", "exclusiveMinimum": 0},
+    SCALE: {"oneOf": [{"type": "number", "exclusiveMinimum": 0}, {"const": "population"}]},
 }
 
 

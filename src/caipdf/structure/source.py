@@ -6,6 +6,7 @@ so that the model can say `file:line:col` for any mistake.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import yaml
@@ -68,21 +69,60 @@ def read_yaml(path: Path, data: bytes | None = None) -> Located:
     if node is None:
         raise CaipdfError(Problem(where, "the file is empty: it holds only comments or blank lines",
                                   "start from issues/vol19.yaml and docs/format.md"))
-    return _convert(path, node, depth=0)
+    return _convert(path, node)
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe loading that also refuses aliases: an issue file never needs
-    them, and they are how a small file expands into a huge one."""
+    """Safe loading that also refuses aliases (an issue file never needs
+    them, and they are how a small file expands into a huge one) and data
+    nested deeper than MAX_DEPTH (PyYAML composes nodes recursively, so
+    thousands of '[' would end in a RecursionError), and that joins the
+    lines of a text written over several lines as the text's script wants."""
+
+    depth = -1  # of the node being composed; the document's root is 0
 
     def compose_node(self, parent, index):
+        event = self.peek_event()
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
             raise yaml.composer.ComposerError(None, None, ALIASES, event.start_mark)
-        return super().compose_node(parent, index)
+        nesting = self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent)
+        if nesting and self.depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(None, None, TOO_DEEP, event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    # YAML folds a line break inside a plain or quoted scalar into one space.
+    # Where the scanner does so, it leaves LINE_FOLD instead; _join_lines
+    # then decides between a space and nothing.
+    def scan_plain_spaces(self, indent, start_mark):
+        line = self.line
+        chunks = super().scan_plain_spaces(indent, start_mark)
+        return [LINE_FOLD] if chunks == [" "] and self.line > line else chunks
+
+    def scan_flow_scalar_spaces(self, double, start_mark):
+        line = self.line
+        chunks = super().scan_flow_scalar_spaces(double, start_mark)
+        return [LINE_FOLD] if chunks == [" "] and self.line > line else chunks
 
 
 ALIASES = "anchors and aliases (&name, *name) are not allowed"
+TOO_DEEP = f"the data is nested more than {MAX_DEPTH} levels deep"
+LINE_FOLD = "\0"  # never in a scalar as read: YAML refuses control characters
+
+
+def _join_lines(text: str) -> str:
+    """`text` with each folded line break made a space between Latin words,
+    and nothing where Japanese (a wide character) is on either side."""
+    parts = text.split(LINE_FOLD)
+    joined = parts[0]
+    for part in parts[1:]:
+        wide = any(unicodedata.east_asian_width(character) in "WF"
+                   for character in (joined[-1:], part[:1]) if character)
+        joined += ("" if wide else " ") + part
+    return joined
 
 
 def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
@@ -95,6 +135,9 @@ def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
     problem = error.problem or "not valid YAML"
     if problem == ALIASES:
         return Problem(where, ALIASES, "write the value out where it is needed")
+    if problem == TOO_DEEP:
+        return Problem(where, TOO_DEEP, "an issue file is never this deep; check the "
+                       "indentation and the brackets [ ] { }")
     if "\\t" in problem or "tab" in problem:
         return Problem(where, f"YAML syntax: {problem}", "indent with spaces, never tabs")
     if "flow" in context:
@@ -108,11 +151,8 @@ def _location(path: Path, node: yaml.Node) -> Location:
     return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _convert(path: Path, node: yaml.Node, depth: int) -> Located:
+def _convert(path: Path, node: yaml.Node) -> Located:
     where = _location(path, node)
-    if depth > MAX_DEPTH:
-        raise CaipdfError(Problem(where, f"the data is nested more than {MAX_DEPTH} levels deep",
-                                  "an issue file is never this deep; check the indentation"))
     if isinstance(node, yaml.MappingNode):
         mapping: dict[str, Located] = {}
         keys: dict[str, Location] = {}
@@ -123,7 +163,7 @@ def _convert(path: Path, node: yaml.Node, depth: int) -> Located:
                                           f"'{key}' is given twice in this mapping",
                                           f"keep one '{key}' (the first is at line {keys[key].line})"))
             keys[key] = _location(path, key_node)
-            mapping[key] = _convert(path, value_node, depth + 1)
+            mapping[key] = _convert(path, value_node)
             if not isinstance(value_node, yaml.ScalarNode):
                 # A nested mapping or list starts on the lines below its key;
                 # the key is where a person looks for it.
@@ -132,7 +172,7 @@ def _convert(path: Path, node: yaml.Node, depth: int) -> Located:
         located.value = _KeyedDict(mapping, keys)
         return located
     if isinstance(node, yaml.SequenceNode):
-        return Located([_convert(path, item, depth + 1) for item in node.value], where)
+        return Located([_convert(path, item) for item in node.value], where)
     return Located(_scalar(path, node), where)
 
 
@@ -155,7 +195,7 @@ def _scalar(path: Path, node: yaml.Node):
                                   )) from None
     finally:
         _constructor.constructed_objects.clear()
-    return value
+    return _join_lines(value) if isinstance(value, str) and LINE_FOLD in value else value
 
 
 _constructor = yaml.constructor.SafeConstructor()

@@ -63,6 +63,9 @@ SMALL_KANA = ("ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョ�
 PREFIXED = "￥＄￡＃€№"                                         # cl-12
 POSTFIXED = "°′″℃￠％‰㏋ℓ"                                      # cl-13
 FULLWIDTH_DIGITS = "０１２３４５６７８９"
+#: Quotes set from the Latin faces (fonts/make_latin_subsets.py), proportional,
+#: not full-width: brackets for line breaking, but nothing to compress.
+LATIN_QUOTES = "‘’“”"
 
 #: Characters that never start a line (JLREQ 3.1.7, strict).
 NOT_AT_LINE_START = frozenset(CLOSING + HYPHENS + DIVIDING + MIDDLE_DOTS + FULL_STOPS
@@ -71,8 +74,8 @@ NOT_AT_LINE_START = frozenset(CLOSING + HYPHENS + DIVIDING + MIDDLE_DOTS + FULL_
 NOT_AT_LINE_END = frozenset(OPENING + PREFIXED)
 
 #: Marks that take part in punctuation compression (JLREQ 3.1.4).
-COMPRESSIBLE_CLOSING = frozenset(CLOSING.replace("»", "") + FULL_STOPS + COMMAS)
-COMPRESSIBLE_OPENING = frozenset(OPENING.replace("«", ""))
+COMPRESSIBLE_CLOSING = frozenset(CLOSING.replace("»", "") + FULL_STOPS + COMMAS) - set(LATIN_QUOTES)
+COMPRESSIBLE_OPENING = frozenset(OPENING.replace("«", "")) - set(LATIN_QUOTES)
 COMPRESSIBLE = COMPRESSIBLE_CLOSING | COMPRESSIBLE_OPENING
 
 #: Zero-width format characters: they are skipped when looking for the
@@ -112,7 +115,9 @@ def is_western(ch: str) -> bool:
         return False
     if unicodedata.east_asian_width(ch) in "WF":
         return False
-    if ch in OPENING or ch in CLOSING or ch in INSEPARABLE or ch in "“”‘’":
+    if ch in LATIN_QUOTES:
+        return True
+    if ch in OPENING or ch in CLOSING or ch in INSEPARABLE:
         return False  # full-width in the Japanese fonts caipdf uses
     return True
 

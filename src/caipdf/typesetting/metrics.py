@@ -59,6 +59,7 @@ from caipdf.typesetting import jlreq
 
 MM = 72 / 25.4
 BODY_SIZE = 9.0                  # pt
+LATIN_FACE = "Latin"             # in the names of the Latin-only faces (fonts/)
 PITCH = BODY_SIZE * 1.7          # line-height of the body text
 PAGE_WIDTH = 595.28
 MARGIN = 16 * MM
@@ -66,7 +67,7 @@ COLUMN = 27 * BODY_SIZE
 GAP = 6.55 * MM
 COLUMNS = ((MARGIN, MARGIN + COLUMN), (MARGIN + COLUMN + GAP, MARGIN + 2 * COLUMN + GAP))
 HEADING_SIZES = (10.5, 13.0)     # .h3, .h2
-CONTENTS_NUMBER_SIZE = 20.0      # .contents__page
+CONTENTS_NUMBER_SIZES = (20.0, 15.0)  # .contents__page, in one column and in two
 LIST_BULLET = "・"                # .list li::before
 
 # Targets (issue 3).
@@ -360,6 +361,8 @@ def _lines(number: int, glyphs: list[Glyph], cuts: list[tuple[float, float]]):
 
     lines = []
     for (column, y), members in body.items():
+        if all(LATIN_FACE in glyph.font for glyph in members):
+            continue  # English (lang: en): flush left in the Latin face, not set to JLREQ
         left, right = COLUMNS[column]
         on_line = [glyph for glyph in glyphs
                    if abs(glyph.y - y) < 0.3 and left - 1 <= glyph.x < right + 0.5]
@@ -526,14 +529,16 @@ def _page_plan(document, expected: dict[str, int] | None) -> tuple[int, int, lis
 
 
 def _contents_numbers(glyphs: list[Glyph]) -> list[int]:
-    """The page numbers of the contents list: digits in 20 pt bold (.contents__page)."""
-    rows: dict[float, list[Glyph]] = {}
+    """The page numbers of the contents list: digits in bold at the sizes of
+    .contents__page, in reading order (a long list is set in two columns)."""
+    rows: dict[tuple[int, float], list[Glyph]] = {}
     for glyph in glyphs:
-        if abs(glyph.size - CONTENTS_NUMBER_SIZE) < 0.1 and "Bold" in glyph.font \
-                and glyph.char.isdigit():
-            rows.setdefault(round(glyph.y, 1), []).append(glyph)
+        if any(abs(glyph.size - size) < 0.1 for size in CONTENTS_NUMBER_SIZES) \
+                and "Bold" in glyph.font and glyph.char.isdigit():
+            column = 0 if glyph.x < PAGE_WIDTH / 2 else 1
+            rows.setdefault((column, -round(glyph.y, 1)), []).append(glyph)
     return [int("".join(glyph.char for glyph in sorted(row, key=lambda glyph: glyph.x)))
-            for _, row in sorted(rows.items(), key=lambda item: -item[0])]
+            for _, row in sorted(rows.items())]
 
 
 def _named_destinations(document) -> dict[str, int]:
