@@ -74,12 +74,13 @@ def without_photos(warm_cache: Path, round_: int) -> dict:
 def plain_html(issue_file: Path, target: Path) -> None:
     """caipdf's HTML of the issue with each <img> showing its original photo."""
     from caipdf import pipeline
-    from caipdf.images import PreparedImage
+    from caipdf.images import PreparedImage, PreparedPhotos
     from caipdf.render.html import render_html
 
     issue = pipeline.read(issue_file)
-    originals = {figure: PreparedImage(figure.path, 0, 0, 0) for figure in issue.photos}
-    target.write_text(render_html(issue, images=originals), encoding="utf-8")
+    originals = PreparedPhotos({figure: PreparedImage(figure.path, 0, 0, 0) for figure in issue.photos},
+                               {figure: figure.aspect_ratio for figure in issue.figures})
+    target.write_text(render_html(issue, photos=originals), encoding="utf-8")
 
 
 def main() -> int:

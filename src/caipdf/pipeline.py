@@ -11,12 +11,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from caipdf import checks, glyphs, images, provenance
+from caipdf import checks, copyfit, glyphs, images, provenance
 from caipdf.errors import CaipdfError, Problem
 from caipdf.profiles import DEFAULT, PROFILES, Profile
 from caipdf.render.html import render_html
 from caipdf.pdf import archival
-from caipdf.render.pdf import Rendering, render, write_pdf
+from caipdf.render.pdf import FontConfiguration, Rendering, render, write_pdf
 from caipdf.structure.loader import load_issue
 from caipdf.structure.model import Issue
 
@@ -68,18 +68,32 @@ def lay_out(issue: Issue, draft: bool = False, font_config=None,
     warnings = [f"{figure.location}: warning: image '{figure.path}' is missing; "
                 "a placeholder frame is drawn in its place"
                 for figure in issue.figures if not figure.available]
-    photos = images.prepare_photos(issue, profile)
-    warnings += photos.warnings
-    html = render_html(issue, profile, draft=draft, images=photos.images)
-    if layout is not None:
-        rendering = layout.render(html)
+
+    def attempt(heights: dict) -> tuple[images.PreparedPhotos, Rendering]:
+        photos = images.prepare_photos(issue, profile, heights)
+        html = render_html(issue, profile, draft=draft, photos=photos)
+        if layout is not None:
+            rendering = layout.render(html)
+        else:
+            rendering = render(html, issue.source.resolve().parent, font_config=font_config)
+            rendering.html = html
+        if rendering.errors:
+            raise CaipdfError([Problem(None, f"WeasyPrint: {message}", "check the file it names; "
+                                       "layouts and fonts come from the repository")
+                               for message in rendering.errors])
+        return photos, rendering
+
+    if copyfit.flexible(issue):
+        if layout is None:  # each try lays out the one article it changes
+            from caipdf.segments import SegmentedLayout
+
+            layout = SegmentedLayout(issue.source.resolve().parent,
+                                     font_config or FontConfiguration())
+        photos, rendering = copyfit.fit(issue, images.slot_widths(profile), attempt,
+                                        rendering_of=lambda laid: laid[1])
     else:
-        rendering = render(html, issue.source.resolve().parent, font_config=font_config)
-        rendering.html = html
-    if rendering.errors:
-        raise CaipdfError([Problem(None, f"WeasyPrint: {message}",
-                                   "check the file it names; layouts and fonts come from the repository")
-                           for message in rendering.errors])
+        photos, rendering = attempt({})
+    warnings += photos.warnings
     warnings += [f"warning: WeasyPrint: {message}" for message in rendering.warnings]
     findings = checks.run(issue, rendering)
     return LaidOutIssue(issue, rendering, findings.errors, warnings + findings.warnings)

@@ -51,6 +51,7 @@ class PreparedImage:
 @dataclass
 class PreparedPhotos:
     images: dict[Figure, PreparedImage] = field(default_factory=dict)
+    frames: dict[Figure, float] = field(default_factory=dict)  # every figure's frame: height / width
     warnings: list[str] = field(default_factory=list)
 
 
@@ -69,18 +70,23 @@ def read_photos(issue: Issue) -> list[Problem]:
     return problems
 
 
-def prepare_photos(issue: Issue, profile) -> PreparedPhotos:
-    """Every photo of `issue` made ready for `profile`'s edition; raises
-    CaipdfError listing every photo whose resolution the edition refuses."""
+def prepare_photos(issue: Issue, profile, heights: dict[Figure, float] | None = None) -> PreparedPhotos:
+    """Every photo of `issue` made ready for `profile`'s edition, each in its
+    figure's frame, whose height copy-fitting may have changed by a factor
+    (`heights`); raises CaipdfError listing every photo whose resolution the
+    edition refuses."""
     edition: Edition = profile.photos
-    widths = slot_widths(profile) if issue.photos else {}
     prepared, problems, to_make = PreparedPhotos(), [], {}
+    prepared.frames = {figure: figure.aspect_ratio * (heights or {}).get(figure, 1.0)
+                       for figure in issue.figures}
+    widths = slot_widths(profile) if issue.photos else {}
     for figure, source in issue.photos.items():
+        aspect_ratio = prepared.frames[figure]
         if source.svg:
-            name = cache.name(source.digest, f"{figure.aspect_ratio:.6f}", edition.key(), suffix=".svg")
+            name = cache.name(source.digest, f"{aspect_ratio:.6f}", edition.key(), suffix=".svg")
             try:
                 if not cache.has(name):
-                    cache.keep(name, framed_svg(source.read(), figure.aspect_ratio,
+                    cache.keep(name, framed_svg(source.read(), aspect_ratio,
                                                 cmyk=edition.colours == "cmyk"))
             except UnprintableSvg as reason:
                 problems.append(Problem(
@@ -89,7 +95,7 @@ def prepare_photos(issue: Issue, profile) -> PreparedPhotos:
                 continue
             prepared.images[figure] = PreparedImage(cache.url(name), 0, 0, 0)
             continue
-        frame = Frame.of(figure, widths[figure.span])
+        frame = Frame(round(widths[figure.span], 2), aspect_ratio, figure.fit, figure.focus)
         ppi = source_ppi(source, frame)
         low = _low_resolution(figure, source, frame, ppi, edition)
         if low:

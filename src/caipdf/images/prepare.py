@@ -18,7 +18,6 @@ from PIL import Image, ImageCms, ImageOps
 
 from caipdf.images import colour
 from caipdf.images.source import SourceImage
-from caipdf.structure.model import Figure
 
 JPEG_QUALITY = 92
 PAPER = (255, 255, 255)
@@ -47,10 +46,6 @@ class Frame:
     aspect_ratio: float  # height / width
     fit: str = "cover"  # or "contain"
     focus: tuple[float, float] = (0.5, 0.5)
-
-    @classmethod
-    def of(cls, figure: Figure, width_pt: float) -> "Frame":
-        return cls(round(width_pt, 2), figure.aspect_ratio, figure.fit, figure.focus)
 
     def key(self) -> str:
         return f"{self.width_pt}/{self.aspect_ratio:.6f}/{self.fit}/{self.focus[0]:.4f},{self.focus[1]:.4f}"

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from caipdf import paths
 from caipdf.profiles import DEFAULT, PROFILES, Profile
+from caipdf.images import PreparedPhotos
 from caipdf.render.colors import rgb_stylesheet, screen_stylesheet
 from caipdf.structure.inline import plain_text
 from caipdf.structure.model import Issue
@@ -42,14 +43,16 @@ def environment(layouts: Path = paths.LAYOUTS) -> jinja2.Environment:
 
 
 def render_html(issue: Issue, profile: Profile = PROFILES[DEFAULT], draft: bool = False,
-                layouts: Path | None = None, images: dict | None = None) -> str:
+                layouts: Path | None = None, photos: PreparedPhotos | None = None) -> str:
     """The whole issue as one HTML document; stylesheets are linked from `layouts`.
 
-    `images` maps each figure whose photo is at hand to its prepared image
-    (caipdf.images); the others are drawn as placeholder frames.
+    `photos` (caipdf.images) gives each figure's frame and, for those whose
+    photo is at hand, its prepared image; the others are drawn as placeholder
+    frames. Without it every figure is a placeholder in its declared frame.
     """
+    photos = photos or PreparedPhotos(frames={figure: figure.aspect_ratio for figure in issue.figures})
     return render_page("issue.html", profile, layouts, issue=issue, draft=draft,
-                       images=images or {})
+                       images=photos.images, frames=photos.frames)
 
 
 def render_page(template_name: str, profile: Profile, layouts: Path | None = None,

@@ -15,6 +15,7 @@ SPAN = "span"  # column | page
 BOOL = "bool"  # true | false
 FOCUS = "focus"  # "X% Y%": the point of a photo its frame keeps
 FIT = "fit"  # cover | contain
+SIZE = "size"  # "80%–120%": how much a frame's height may give for copy-fitting
 LANG = "lang"  # ja | en: the language of a text, where it is not the Japanese
 NUMBER = "number"  # a whole or decimal number
 SCALE = "scale"  # a number, or the word population
@@ -61,7 +62,7 @@ BLOCKS = {
     "quote": (TEXT, {"span": SPAN, "attribution": TEXT}),
     "h2": (TEXT, {"id": ID, "label": PLAIN, "author": TEXT, "lang": LANG}),
     "h3": (TEXT, {"number": PLAIN}),
-    "figure": (PLAIN, {**PHOTO, "span": SPAN}),
+    "figure": (PLAIN, {**PHOTO, "span": SPAN, "size": SIZE}),  # size: copy-fitting, in articles
     "list": (("list", TEXT), {"title": TEXT}),
     "table": ("table", {}), "keyfigures": ("keyfigures", {}), "infobox": ("infobox", {}),
 }

@@ -330,7 +330,20 @@ class _Reader:
                       focus=self.focus(fields.get("focus")),
                       fit=self.choice(fields.get("fit"), "fit", ("cover", "contain")),
                       accept_low_resolution=self.boolean(fields.get("accept_low_resolution"),
-                                                         "accept_low_resolution"))
+                                                         "accept_low_resolution"),
+                      size=self.size(fields.get("size") if span != "cover" else None))
+
+    def size(self, node: Located | None) -> tuple[float, float]:
+        if node is None:
+            return (1.0, 1.0)
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)%\s*[-–]\s*(\d+(?:\.\d+)?)%\s*", str(node.value))
+        low, high = (float(match[1]) / 100, float(match[2]) / 100) if match else (0, 0)
+        if not match or not 0.5 <= low <= 1 <= high <= 2:
+            self.error(node, f"size must be a range of heights around 100% such as "
+                       f"\"80%–120%\", not {node.value!r}",
+                       "give the least and the most the frame's height may be, from 50% to 200%")
+            return (1.0, 1.0)
+        return (low, high)
 
     def boolean(self, node: Located | None, what: str) -> bool:
         if node is None:

@@ -82,6 +82,7 @@ class Figure:
     focus: tuple[float, float] = (0.5, 0.5)  # the point a cropped frame keeps, as fractions
     fit: str = "cover"  # cover: cropped to fill the frame; contain: the whole picture
     accept_low_resolution: bool = False  # print under 150 ppi is a warning, not an error
+    size: tuple[float, float] = (1.0, 1.0)  # the frame's height may go from/to these × the aspect's
     kind: str = "figure"
 
     @property

@@ -8,7 +8,7 @@ itself validates with its own loader, which says more.
 from __future__ import annotations
 
 from caipdf.structure.fields import (
-    ASPECT, BLOCKS, BOOL, FIELDS, FIT, FOCUS, ID, INT, LANG, MONTH, NUMBER, PLAIN, SCALE,
+    ASPECT, BLOCKS, BOOL, FIELDS, FIT, FOCUS, ID, INT, LANG, MONTH, NUMBER, PLAIN, SCALE, SIZE,
     SPAN, TEXT,
 )
 
@@ -23,6 +23,7 @@ SCALARS = {
     BOOL: {"type": "boolean"},
     FOCUS: {"type": "string", "pattern": r"^\s*\d+(\.\d+)?%\s+\d+(\.\d+)?%\s*$"},
     FIT: {"enum": ["cover", "contain"]},
+    SIZE: {"type": "string", "pattern": r"^\s*\d+(\.\d+)?%\s*[-–]\s*\d+(\.\d+)?%\s*$"},
     LANG: {"enum": ["ja", "en"]},
     NUMBER: {"type": "number", "exclusiveMinimum": 0},
     SCALE: {"oneOf": [{"type": "number", "exclusiveMinimum": 0}, {"const": "population"}]},
