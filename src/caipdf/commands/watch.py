@@ -17,7 +17,7 @@ import threading
 import time
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Callable, TextIO
 
 from caipdf.errors import CaipdfError, Problem
 from caipdf.commands.build import add_issue_arguments
@@ -55,20 +55,22 @@ def run(args: argparse.Namespace) -> int:
 
 def watch(session: Session, *, max_builds: int | None = None,
           stop: threading.Event | None = None, interval: float = INTERVAL,
-          out: TextIO | None = None, err: TextIO | None = None) -> int:
+          out: TextIO | None = None, err: TextIO | None = None,
+          record: Callable[[Built | BaseException], None] | None = None) -> int:
     """Build now and after every change to the session's files (its
     `snapshot()`), until `stop` is set or `max_builds` builds are done;
-    returns the number of builds."""
+    returns the number of builds. Each build's result (a Built or the error)
+    goes to `record`, by default a BuildLog printing to `out` and `err`."""
     out, err = out or sys.stdout, err or sys.stderr
     stop = stop or threading.Event()
-    log = BuildLog(session.output, out, err)
+    record = record or BuildLog(session.output, out, err).record
     built_from: dict | None = None  # the files' stamps the last build started from
     builds = 0
     while not stop.is_set():
         now = session.snapshot()
         if now != built_from:
             now = _settled(session, now)
-            log.record(_try_build(session))
+            record(_try_build(session))
             # The files may have changed with the issue (a new image path):
             # keep the stamps taken before the build, so that a save during
             # the build is seen as a change.
