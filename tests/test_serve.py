@@ -7,7 +7,6 @@ from __future__ import annotations
 import http.client
 import io
 import json
-import os
 import shutil
 import socket
 import subprocess
@@ -20,15 +19,11 @@ import pypdf
 import pytest
 from PIL import Image
 
+from browser import CHROMIUM, chromium
 from conftest import ROOT, VOL19, edit_paragraph
 from pdfcheck import page_texts, squeeze
 
 CAIPDF = Path(sys.executable).parent / "caipdf"
-CHROMIUM = Path("/usr/bin/chromium")
-# Without the networking flags Chromium waits on services this closed network lacks.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 FIRST_BUILD = 180  # seconds: generous, the machine is shared
 ARTICLE_PAGE = {"jcm": 4}  # a one-page article and its page
 
@@ -208,15 +203,10 @@ def browser():
     if not CHROMIUM.exists():
         pytest.skip("no Chromium at /usr/bin/chromium: make test runs 'apt-get install "
                     "chromium', which failed or was not run")
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="Playwright is not installed: pip install -e '.[test]'")
-    with sync_api.sync_playwright() as playwright:
-        # The system's fonts for the browser: caipdf points fontconfig at fonts/ only.
-        env = {name: value for name, value in os.environ.items() if name != "FONTCONFIG_FILE"}
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                              env=env)
-        yield chromium
-        chromium.close()
+    pytest.importorskip("playwright.sync_api",
+                        reason="Playwright is not installed: pip install -e '.[test]'")
+    with chromium() as launched:
+        yield launched
 
 
 def open_desk(browser, desk):

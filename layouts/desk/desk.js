@@ -67,13 +67,15 @@ function showStatus(state) {
   status.dataset.status = state.status;
   status.textContent = (state.built_at ? `${state.built_at} ${state.message}` : state.message)
     + (state.working_on ? ` · now: ${state.working_on}…` : "");
+  status.title = status.textContent;
   const preflight = state.preflight;
   const verdict = $("preflight");
   verdict.dataset.verdict = preflight.status === "done" || preflight.status === "failed"
     ? (preflight.passes ? "passes" : "fails") : preflight.status;
+  const of = state.status === "failed" ? " (last good PDF)" : "";
   verdict.textContent = verdict.dataset.verdict === "passes"
-    ? `preflight: passes (${preflight.standard})`
-    : verdict.dataset.verdict === "fails" ? "preflight: fails" : `preflight: ${preflight.status}`;
+    ? `preflight: passes${of} (${preflight.standard})`
+    : verdict.dataset.verdict === "fails" ? `preflight: fails${of}` : `preflight: ${preflight.status}`;
   $("findings").replaceChildren(...(preflight.findings || []).map((finding) =>
     element("li", { "data-level": finding.level }, finding.message)));
   $("editions").replaceChildren(...state.editions.map((edition) => edition.url
@@ -106,10 +108,6 @@ function showProblems(state) {
     }
     return item;
   }));
-}
-
-function lineRange(low, high) {
-  return low === high ? `${low}` : `${low}–${high}`;
 }
 
 function sum(numbers) {

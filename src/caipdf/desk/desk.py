@@ -141,8 +141,8 @@ class Desk:
         stamps = self._stamps = self.main.snapshot()
         if not isinstance(result, Built):
             self._publish(status="failed", built_at=clock, problems=self._problems(result),
-                          message=f"the build failed: {self._count(result)}; the pages are "
-                                  "those of the last good build")
+                          message=f"build failed ({self._count(result)}): the last good pages "
+                                  "are shown")
             return
         layout = result.layout
         how = ("whole issue laid out" if layout.whole else
