@@ -348,3 +348,17 @@ def test_saves_in_a_row_coalesce_and_builds_never_overlap(issue, tmp_path, monke
     assert most == 1  # never two builds at once, editions included
     assert 1 <= after.count("print") <= 3, after  # ten saves in 0.2 s: one or two builds
     assert desk.state.status == "built"
+
+
+def test_a_port_in_use_is_a_clear_error(issue, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([str(CAIPDF), "serve", str(issue), "-o", str(tmp_path / "x.pdf"),
+                                 "--port", str(port)], capture_output=True, text=True,
+                                cwd=ROOT, timeout=120)
+    assert result.returncode == 1
+    assert f"error: cannot serve on 127.0.0.1:{port}: Address already in use" in result.stderr
+    assert "fix: give another port with --port N" in result.stderr
+    assert "Traceback" not in result.stderr

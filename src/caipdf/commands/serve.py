@@ -22,10 +22,17 @@ DEFAULT_HOST = "127.0.0.1"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_issue_arguments(parser)
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+    parser.add_argument("--port", type=port, default=DEFAULT_PORT,
                         help=f"the port to serve on (default: {DEFAULT_PORT}; 0: any free one)")
     parser.add_argument("--host", help=f"the address to serve on (default: {DEFAULT_HOST}, "
                                        "this machine only); any other exposes the desk")
+
+
+def port(text: str) -> int:
+    """A --port value: 0 to 65535, refused in one line otherwise."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port from 0 to 65535")
+    return int(text)
 
 
 def run(args: argparse.Namespace) -> int:

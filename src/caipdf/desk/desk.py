@@ -21,12 +21,13 @@ import re
 import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from caipdf.checks import fitting
 from caipdf.commands.preview import spreads
-from caipdf.commands.watch import BuildLog, watch
+from caipdf.commands.watch import BuildLog, try_build, watch, what_failed, what_was_laid_out
 from caipdf.desk import pages
 from caipdf.errors import CaipdfError
 from caipdf.profiles import PROFILES
@@ -131,6 +132,11 @@ class Desk:
         self.log.record(result)
         try:
             self._follow(result)
+        except Exception as error:  # a bug: report it and keep serving
+            error.trace = traceback.format_exc()
+            self.log.record(error)
+            self._publish(status="failed", problems=self._problems(error),
+                          message="internal error: the last good pages are shown")
         finally:
             # Idle, or about to build again: watch() builds next when a file changed.
             changed = self.main.snapshot() != self._stamps
@@ -141,17 +147,15 @@ class Desk:
         stamps = self._stamps = self.main.snapshot()
         if not isinstance(result, Built):
             self._publish(status="failed", built_at=clock, problems=self._problems(result),
-                          message=f"build failed ({self._count(result)}): the last good pages "
+                          message=f"build failed ({what_failed(result)}): the last good pages "
                                   "are shown")
             return
-        layout = result.layout
-        how = ("whole issue laid out" if layout.whole else
-               f"laid out {', '.join(dict.fromkeys(layout.laid_out)) or 'nothing'}")
-        images = pages.draw(result.pdf, self.state.pages, everything=layout.whole)
+        images = pages.draw(result.pdf, self.state.pages, everything=result.layout.whole)
         issue, rendering = result.laid_out.issue, result.laid_out.rendering
         self._publish(status="built", built_at=clock, pages=images,
                       editions=self._editions_with(self.state.edition, result.pdf, clock, "built"),
-                      message=f"built in {result.seconds:.2f} s ({how})",
+                      message=f"built in {result.seconds:.2f} s "
+                              f"({what_was_laid_out(result.layout)})",
                       articles=self._articles(issue, rendering),
                       problems=self._problems(result), preflight={"status": "running"},
                       working_on="the preflight")
@@ -164,11 +168,13 @@ class Desk:
             if self.main.snapshot() != stamps:
                 return
             self._publish(working_on=f"the {name} edition")
-            try:
-                editions = self._editions_with(name, session.build().pdf, clock, "built")
-            except CaipdfError as error:
+            built = try_build(session)
+            if isinstance(built, Built):
+                editions = self._editions_with(name, built.pdf, clock, "built")
+            else:
+                self.log.record(built)
                 editions = self._editions_with(name, b"", clock,
-                                               f"failed: {error.problems[0].message}")
+                                               f"failed ({what_failed(built)}), see the terminal")
             self._publish(editions=editions)
 
     # -- turning results into the state
@@ -250,13 +256,6 @@ class Desk:
         where = f"{file}:{line}:{column}" if file and line else None
         return {"level": level, "where": where, "line": line, "message": message,
                 "fix": fix, "context": context}
-
-    @staticmethod
-    def _count(error: BaseException) -> str:
-        if isinstance(error, CaipdfError):
-            count = len(error.problems)
-            return f"{count} error{'s' if count > 1 else ''}"
-        return "internal error"
 
     @staticmethod
     def _preflight(pdf: Path) -> dict:

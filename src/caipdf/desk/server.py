@@ -17,6 +17,7 @@ name of its own that points here.
 
 from __future__ import annotations
 
+import sys
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -52,6 +53,10 @@ class DeskServer(ThreadingHTTPServer):
     def shutdown(self) -> None:
         self.stopping.set()
         super().shutdown()
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser leaving is no error
+            super().handle_error(request, client_address)
 
 
 class Handler(BaseHTTPRequestHandler):
