@@ -8,6 +8,7 @@ import http.client
 import io
 import json
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -362,3 +363,19 @@ def test_a_port_in_use_is_a_clear_error(issue, tmp_path):
     assert f"error: cannot serve on 127.0.0.1:{port}: Address already in use" in result.stderr
     assert "fix: give another port with --port N" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_ctrl_c_stops_the_desk_with_a_browser_connected(issue, tmp_path):
+    running = RunningDesk(issue, tmp_path / "out" / "vol19.pdf")
+    events = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+    try:
+        events.request("GET", "/events")
+        response = events.getresponse()
+        assert response.getheader("Content-Type").startswith("text/event-stream")
+        assert response.readline() == b"event: state\n"
+        running.process.send_signal(signal.SIGINT)
+        assert running.process.wait(timeout=60) == 0
+    finally:
+        running.process.kill()
+        events.close()
+    assert "stopped serving" in running.process.stderr.read()
