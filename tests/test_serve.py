@@ -228,8 +228,19 @@ def page_sources(page) -> dict[int, str]:
 
 
 def test_the_browser_shows_the_12_pages_in_spreads_zoomable_to_100_percent(browser, shared_desk):
-    page = open_desk(browser, shared_desk)
-    assert page.locator("img[data-page]").count() == 12
+    # As an editor opens it: the desk's own Content-Security-Policy in force.
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    complaints = []
+    page.on("console", lambda message: complaints.append(message.text)
+            if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: complaints.append(str(error)))
+    page.goto(shared_desk.url + "/")
+    page.locator("img[data-page='12'][src]").wait_for(timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    assert page.locator("img[data-page][src]").count() == 12
+    assert all(page.locator(f"img[data-page='{n}']").evaluate("i => i.complete && i.naturalWidth")
+               for n in range(1, 13))
+    assert complaints == []
     assert page.locator(".spread__label").all_inner_texts() == [
         "1", "2–3", "4–5", "6–7", "8–9", "10–11", "12"]
     # As printed: odd pages on the right of their spread, even pages on the left.
@@ -240,7 +251,8 @@ def test_the_browser_shows_the_12_pages_in_spreads_zoomable_to_100_percent(brows
     assert page.locator("#editions a").count() == 3
     page.locator("img[data-page='5']").click()
     zoomed = page.locator("#zoom-image")
-    page.wait_for_function("document.getElementById('zoom-image').complete")
+    zoomed.wait_for()
+    page.wait_for_load_state("networkidle")
     shown = zoomed.bounding_box()
     natural = zoomed.evaluate("image => [image.naturalWidth, image.naturalHeight]")
     assert (round(shown["width"]), round(shown["height"])) == tuple(natural)
