@@ -129,10 +129,12 @@ function showArticles(state) {
       element("td", {}, article.title, element("span", { class: "id" }, `${article.id} · line ${article.line}`)),
       element("td", { class: "fill", "data-fill": fill(article), title: article.fit },
         article.over ? `−${article.over} lines` : `+${sum(article.empty)} lines`,
-        element("small", {}, article.over
-          ? `cut about ${article.characters.toLocaleString()} characters`
+        article.over || article.shared ? null
+          : element("small", {}, article.empty.length === 2
+            ? `left ${article.empty[0]}, right ${article.empty[1]}` : article.empty.join(" + ")),
+        element("small", {}, article.over ? `cut about ${article.characters.toLocaleString()} characters`
           : article.shared ? "the next article follows on the page"
-          : `${article.empty.join(" + ")} by column · about ${article.characters.toLocaleString()} characters`)));
+          : `add about ${article.characters.toLocaleString()} characters`)));
   });
   $("articles").tBodies[0].replaceChildren(...rows);
 }
