@@ -24,13 +24,14 @@ COMMANDS = {
     "schema": ("schema", "print the JSON Schema of issue files (for editors' YAML support)"),
     "watch": ("watch", "build an issue, then again after every save of it, its images "
                        "or the layouts"),
+    "serve": ("serve", "the editor's desk: the issue live in the browser, updated on every save"),
     "preview": ("preview", "a PNG of each page of a PDF and a contact sheet of its spreads"),
     "diff": ("diff", "which pages differ between two PDFs, with the changes highlighted"),
 }
 
 # Commands that render run in a child process, so that a crash in the C
 # libraries below WeasyPrint ends in a message (see isolation.py).
-ISOLATED = {"build", "check", "archive", "watch"}
+ISOLATED = {"build", "check", "archive", "watch", "serve"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,7 @@ system font is involved.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from pathlib import Path
 
 import pypdfium2
@@ -36,11 +37,33 @@ def pages(pdf: Path, dpi: float) -> list[Image.Image]:
         document.close()
 
 
+def trimmed_pages(pdf: bytes, dpi: float, numbers: Iterable[int]) -> dict[int, Image.Image]:
+    """The pages `numbers` (1-based) of `pdf` as RGB images cut to their
+    TrimBox, the page as it is printed: no bleed, no trim marks."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        images = {}
+        for number in numbers:
+            page = document[number - 1]
+            media_left, media_bottom, media_right, media_top = page.get_mediabox()
+            left, bottom, right, top = page.get_trimbox()
+            crop = (left - media_left, bottom - media_bottom, media_right - right, media_top - top)
+            images[number] = page.render(scale=dpi / POINTS_PER_INCH,
+                                         crop=crop).to_pil().convert("RGB")
+        return images
+    finally:
+        document.close()
+
+
+def png_bytes(image: Image.Image, compress_level: int = 6) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=False, compress_level=compress_level)
+    return buffer.getvalue()
+
+
 def save_png(image: Image.Image, target: Path) -> None:
     """Write `image` to `target` as PNG; readers see the old file or the new one."""
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=False)
-    write_atomically(target, buffer.getvalue())
+    write_atomically(target, png_bytes(image))
 
 
 def label_font(size: int) -> ImageFont.FreeTypeFont:

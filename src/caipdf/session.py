@@ -78,6 +78,8 @@ class Built:
     seconds: float
     warnings: list[str] = field(default_factory=list)
     layout: LayoutReport = field(default_factory=LayoutReport)
+    pdf: bytes = b""  # what was written to `output`
+    laid_out: pipeline.LaidOutIssue | None = None
 
 
 class Session:
@@ -111,9 +113,10 @@ class Session:
             raise CaipdfError(laid_out.problems)
         warnings = laid_out.warnings + [str(problem).replace("error:", "warning (draft):", 1)
                                         for problem in laid_out.problems]
-        write_atomically(self.output, pipeline.pdf_bytes(laid_out, self.profile))
+        pdf = pipeline.pdf_bytes(laid_out, self.profile)
+        write_atomically(self.output, pdf)
         return Built(self.output, laid_out.pages, time.perf_counter() - started, warnings,
-                     self._layout.report)
+                     self._layout.report, pdf, laid_out)
 
     def _drop_what_changed(self) -> None:
         looks = stamps(folders=LOOK_FOLDERS)

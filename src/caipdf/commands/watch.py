@@ -17,7 +17,7 @@ import threading
 import time
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Callable, TextIO
 
 from caipdf.errors import CaipdfError, Problem
 from caipdf.commands.build import add_issue_arguments
@@ -55,20 +55,22 @@ def run(args: argparse.Namespace) -> int:
 
 def watch(session: Session, *, max_builds: int | None = None,
           stop: threading.Event | None = None, interval: float = INTERVAL,
-          out: TextIO | None = None, err: TextIO | None = None) -> int:
+          out: TextIO | None = None, err: TextIO | None = None,
+          record: Callable[[Built | BaseException], None] | None = None) -> int:
     """Build now and after every change to the session's files (its
     `snapshot()`), until `stop` is set or `max_builds` builds are done;
-    returns the number of builds."""
+    returns the number of builds. Each build's result (a Built or the error)
+    goes to `record`, by default a BuildLog printing to `out` and `err`."""
     out, err = out or sys.stdout, err or sys.stderr
     stop = stop or threading.Event()
-    log = BuildLog(session.output, out, err)
+    record = record or BuildLog(session.output, out, err).record
     built_from: dict | None = None  # the files' stamps the last build started from
     builds = 0
     while not stop.is_set():
         now = session.snapshot()
         if now != built_from:
             now = _settled(session, now)
-            log.record(_try_build(session))
+            record(try_build(session))
             # The files may have changed with the issue (a new image path):
             # keep the stamps taken before the build, so that a save during
             # the build is seen as a change.
@@ -94,7 +96,7 @@ def _settled(session: Session, now: dict) -> dict:
     return now
 
 
-def _try_build(session: Session) -> Built | CaipdfError | BaseException:
+def try_build(session: Session) -> Built | CaipdfError | BaseException:
     try:
         return session.build()
     except CaipdfError as error:
@@ -104,6 +106,22 @@ def _try_build(session: Session) -> Built | CaipdfError | BaseException:
     except Exception as error:  # a bug: report it and keep watching
         error.trace = traceback.format_exc()
         return error
+
+
+def what_was_laid_out(layout) -> str:
+    """How a build laid the issue out, for its line: "laid out jcm, reused 8"."""
+    if layout.whole:
+        return "whole issue laid out"
+    return (f"laid out {', '.join(dict.fromkeys(layout.laid_out)) or 'nothing'}, "
+            f"reused {len(layout.reused)}")
+
+
+def what_failed(error: BaseException) -> str:
+    """"2 errors", or "internal error" for a bug."""
+    if isinstance(error, CaipdfError):
+        count = len(error.problems)
+        return f"{count} error{'s' if count > 1 else ''}"
+    return "internal error"
 
 
 class BuildLog:
@@ -123,24 +141,20 @@ class BuildLog:
                 if warning not in self.warnings:
                     print(warning, file=self.err)
             self.warnings = set(result.warnings)
-            layout = result.layout
-            how = ("whole issue laid out" if layout.whole else
-                   f"laid out {', '.join(dict.fromkeys(layout.laid_out)) or 'nothing'}, "
-                   f"reused {len(layout.reused)}")
             print(f"{clock}  wrote {result.output}: {result.pages} pages, "
-                  f"{len(result.warnings)} warnings, {result.seconds:.2f} s ({how})",
+                  f"{len(result.warnings)} warnings, {result.seconds:.2f} s "
+                  f"({what_was_laid_out(result.layout)})",
                   file=self.out, flush=True)
             self.last_good = clock
         else:
             if isinstance(result, CaipdfError):
                 print(result, file=self.err)
-                what = f"{len(result.problems)} error{'s' if len(result.problems) > 1 else ''}"
             else:
                 print(getattr(result, "trace", repr(result)), file=self.err)
                 print(Problem(None, "caipdf failed unexpectedly; please report it with the trace "
                                     "above"), file=self.err)
-                what = "internal error"
             kept = f"{self.output} is unchanged" + (
                 f" (last good build {self.last_good})" if self.last_good else "")
-            print(f"{clock}  build failed ({what}); {kept}", file=self.out, flush=True)
+            print(f"{clock}  build failed ({what_failed(result)}); {kept}", file=self.out,
+                  flush=True)
         self.err.flush()
