@@ -123,3 +123,13 @@ def test_the_underfill_hint_is_within_15_percent_of_the_least_addition_that_fill
     hinted = fill_warning(tmp_path, paragraphs)
     needed = _least(lambda n: fill_warning(tmp_path, extended(paragraphs, n)) is None, 0, hinted)
     assert abs(hinted - needed) <= 0.15 * needed, (hinted, needed)
+
+
+def test_an_overflow_larger_than_the_text_says_to_resize_the_figures(tmp_path):
+    figures = "".join(f"- figure: photos/{number}.jpg\n  span: page\n" for number in range(7))
+    blocks = f"- p: {PARAGRAPH}\n{figures}- p: {PARAGRAPH}\n"
+    with pytest.raises(CaipdfError) as caught:
+        build(write(tmp_path, issue_text(blocks, first_pages=2)), tmp_path / "out.pdf")
+    assert re.search(r"article 'first' has pages 2–3 but fills \d pages: it runs \d+ lines of [\d.]+ "
+                     r"characters over, more than all of its [\d,]+ characters: shorten its tables, "
+                     r"or resize its figures", str(caught.value)), str(caught.value)

@@ -73,6 +73,9 @@ def _resize_hint(article: Article, pages: list[Page], measures: dict[str, Measur
         whole_page = len(last.columns) * math.floor((last.bottom - last.top) / measure.pitch)
         verb, lines = "add", (sum(last.empty_lines(measure))
                               + whole_page * (article.last_page - last.number))
+    if verb == "cut" and measure.characters(lines) > article.text_length:
+        return (f"{described}: it runs {measure.describe(lines)} over, more than all of its "
+                f"{article.text_length:,} characters: shorten its tables, or resize its figures")
     return (f"{described}: {verb} about {measure.characters(lines):,} of its "
             f"{article.text_length:,} characters ({measure.describe(lines)}), or resize its figures")
 
