@@ -58,11 +58,16 @@ class PageLayout:
 
     def lowest_ink(self, column: int) -> float | None:
         """The lowest ink of the body in a column (footnotes and margins left out)."""
+        lowest = self._lowest(column)
+        return lowest[0] if lowest else None
+
+    def _lowest(self, column: int) -> tuple[float, bool] | None:
+        """(the lowest ink's foot, whether it is a glyph's) in a column."""
         left, right = COLUMNS[column]
         floor = self.footnotes_top or self.text_bottom - 1
-        bottoms = [glyph.bottom for glyph in self.glyphs
+        bottoms = [(glyph.bottom, True) for glyph in self.glyphs
                    if glyph.left < right and glyph.right > left and floor < glyph.bottom < TEXT_TOP + 1]
-        bottoms += [bottom for x0, bottom, x1, top in self.ink
+        bottoms += [(bottom, False) for x0, bottom, x1, top in self.ink
                     if x0 < right - 1 and x1 > left + 1 and bottom > floor and top < TEXT_TOP + 1]
         return min(bottoms) if bottoms else None
 
@@ -80,8 +85,10 @@ class PageLayout:
 
     def empty_lines(self, column: int) -> float:
         """The body lines that would still fit below the column's lowest ink
-        (a line's box reaches a little below its glyphs)."""
-        return self.shortfall(column) / PITCH - LINE_BELOW_GLYPHS / PITCH
+        (a text line's box reaches a little below its glyphs)."""
+        lowest = self._lowest(column)
+        below_ink = LINE_BELOW_GLYPHS if lowest and lowest[1] else 0
+        return (self.shortfall(column) - below_ink) / PITCH
 
     def overlaps(self) -> list[tuple[Glyph, Glyph]]:
         """Glyphs on different baselines whose boxes intersect: text drawn over text."""

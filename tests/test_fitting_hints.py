@@ -93,3 +93,43 @@ def test_adding_what_the_page_plan_says_fills_a_page_left_empty(tmp_path):
     assert verb == "add"
     assert fill_warning(tmp_path, extended(paragraphs, characters), first_pages=2) is None
     assert fill_warning(tmp_path, extended(paragraphs, int(0.7 * characters)), first_pages=2)
+
+
+def _fits(tmp_path, paragraphs) -> bool:
+    try:
+        build(write(tmp_path, issue_text(paragraphs_text(paragraphs))), tmp_path / "out.pdf")
+    except CaipdfError:
+        return False
+    return True
+
+
+def _least(works, low: int, high: int) -> int:
+    """The least n in (low, high] for which works(n), given works(high) and not works(low)."""
+    while high - low > 5:
+        middle = (low + high) // 2
+        low, high = (low, middle) if works(middle) else (middle, high)
+    return high
+
+
+def test_the_overflow_hint_is_within_15_percent_of_the_least_cut_that_fits(tmp_path):
+    paragraphs = [PARAGRAPH] * 15
+    _, hinted = plan_hint(tmp_path, paragraphs)
+    needed = _least(lambda n: _fits(tmp_path, cut(paragraphs, n)), 0, 2 * hinted)
+    assert abs(hinted - needed) <= 0.15 * needed, (hinted, needed)
+
+
+def test_the_underfill_hint_is_within_15_percent_of_the_least_addition_that_fills(tmp_path):
+    paragraphs = [PARAGRAPH] * 5
+    hinted = fill_warning(tmp_path, paragraphs)
+    needed = _least(lambda n: fill_warning(tmp_path, extended(paragraphs, n)) is None, 0, hinted)
+    assert abs(hinted - needed) <= 0.15 * needed, (hinted, needed)
+
+
+def test_an_overflow_larger_than_the_text_says_to_resize_the_figures(tmp_path):
+    figures = "".join(f"- figure: photos/{number}.jpg\n  span: page\n" for number in range(7))
+    blocks = f"- p: {PARAGRAPH}\n{figures}- p: {PARAGRAPH}\n"
+    with pytest.raises(CaipdfError) as caught:
+        build(write(tmp_path, issue_text(blocks, first_pages=2)), tmp_path / "out.pdf")
+    assert re.search(r"article 'first' has pages 2–3 but fills \d pages: it runs \d+ lines of [\d.]+ "
+                     r"characters over, more than all of its [\d,]+ characters: shorten its tables, "
+                     r"or resize its figures", str(caught.value)), str(caught.value)

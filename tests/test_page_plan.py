@@ -59,6 +59,7 @@ def test_two_entries_on_one_page_and_a_colophon_only_back_page(tmp_path):
     assert "三つ目の記事" in texts[2]
     # The back page: the colophon, and no article.
     assert "発行者の名前" in texts[3] and "記事" not in texts[3].replace("発行者の名前", "")
+    assert "CAINEWSLETTER" in texts[3] and "vol.99·APRIL2021" in texts[3]  # the series' band
     assert "発行者の名前" not in texts[2]
     # 'second' starts below the end of 'first', on the same page.
     page = read_layout(pdf)[1]

@@ -10,9 +10,9 @@ from caipdf.errors import Problem
 from caipdf.render.pdf import Rendering
 from caipdf.structure.model import Article, Issue
 
-# A hint asks for a little more than the measured lines, so that text cut
-# (or added) by the hint also absorbs the half-empty last line of the
-# paragraph it comes from.
+# A cut asks for a little more than the lines measured past the article's
+# pages: a cut also has to absorb the half-empty last line of the paragraph
+# it comes from, and a heading kept with its text.
 MARGIN = 1.05
 
 
@@ -38,7 +38,7 @@ def check(issue: Issue, rendering: Rendering, pages: list[Page],
                      else "the cover is shorter than planned")
         else:
             before = issue.articles[index - 1]
-            cause = _resize_hint(before, pages, measures, filled_to=actual)
+            cause = _resize_hint(before, pages, measures)
         problems.append(Problem(
             article.location,
             f"article '{article.id}' should start on page {article.page} but starts on page {actual}",
@@ -50,15 +50,14 @@ def check(issue: Issue, rendering: Rendering, pages: list[Page],
         problems.append(Problem(
             last.location,
             f"the issue has {actual_pages} pages, not the {issue.pages} it declares",
-            _resize_hint(last, pages, measures, filled_to=actual_pages + 1)))
+            _resize_hint(last, pages, measures)))
     return problems
 
 
-def _resize_hint(article: Article, pages: list[Page], measures: dict[str, Measure],
-                 filled_to: int) -> str:
-    """What the article fills and how much text to cut or add so that what
-    follows it starts on page `filled_to` + its error: measured in the
-    article's own lines (its pitch, characters per line of its measure)."""
+def _resize_hint(article: Article, pages: list[Page], measures: dict[str, Measure]) -> str:
+    """The pages the article fills, and how much text to cut (what it has
+    past its own pages) or add (the empty lines of its last page, and the
+    pages it leaves empty), in the article's own lines and characters."""
     filled = [page for page in pages if article.id in page.articles]
     measure = measures.get(article.id)
     described = (f"article '{article.id}' has {_pages(article.page, article.last_page)} but "
@@ -74,6 +73,9 @@ def _resize_hint(article: Article, pages: list[Page], measures: dict[str, Measur
         whole_page = len(last.columns) * math.floor((last.bottom - last.top) / measure.pitch)
         verb, lines = "add", (sum(last.empty_lines(measure))
                               + whole_page * (article.last_page - last.number))
+    if verb == "cut" and measure.characters(lines) > article.text_length:
+        return (f"{described}: it runs {measure.describe(lines)} over, more than all of its "
+                f"{article.text_length:,} characters: shorten its tables, or resize its figures")
     return (f"{described}: {verb} about {measure.characters(lines):,} of its "
             f"{article.text_length:,} characters ({measure.describe(lines)}), or resize its figures")
 

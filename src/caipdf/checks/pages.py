@@ -152,21 +152,15 @@ def _last(items: list[str]) -> str | None:
     return items[-1] if items else None
 
 
-def _classes(box) -> list[str]:
-    element = box.element
-    return (element.get("class") or "").split() if element is not None else []
-
-
 def _read_flow(box, page: Page, article: str | None) -> None:
-    classes = _classes(box)
+    classes = _classes_of(box.element)
     if "draft-mark" in classes:
         return  # drawn over the page on purpose
     if "article" in classes and box.element_tag == "article":
         article = box.element.get("id")
         if article not in page.articles:
             page.articles.append(article)
-    if "article__body" in classes and isinstance(box, boxes.BlockBox) \
-            and not _is_column(box, box):
+    if "article__body" in classes and not _is_column(box):
         _read_body(box, page, article)
     elif "article__header" in classes:
         _reach(page, box, article)
@@ -177,8 +171,9 @@ def _read_flow(box, page: Page, article: str | None) -> None:
             _read_flow(child, page, article)
 
 
-def _is_column(parent, child) -> bool:
-    return child is not parent and child.element is parent.element
+def _is_column(box) -> bool:
+    """One of the column boxes WeasyPrint makes inside a multi-column box."""
+    return getattr(box, "is_column", False)
 
 
 def _read_body(body, page: Page, article: str | None) -> None:
@@ -195,7 +190,7 @@ def _read_body(body, page: Page, article: str | None) -> None:
         if not any(abs(column.left - left) < 1 for column in page.columns):
             page.columns.append(Column(left, right))
     for child in body.children:
-        for block in child.children if _is_column(body, child) else [child]:
+        for block in child.children if _is_column(child) else [child]:
             _reach(page, block, article)
 
 
@@ -212,8 +207,8 @@ def _ink_bottom(box) -> float:
     if isinstance(box, boxes.LineBox):
         return box.position_y + box.height
     style = box.style
-    framed = (style["background_color"].alpha > 0 or style["background_image"] != ()
-              and any(image[0] != "none" for image in style["background_image"])
+    framed = (style["background_color"].alpha > 0
+              or any(kind != "none" for kind, _ in style["background_image"])
               or any(style[f"border_{side}_width"] for side in ("top", "right", "bottom", "left")))
     children = [child for child in getattr(box, "children", ()) if child.is_in_normal_flow()]
     if framed or not children or isinstance(box, boxes.ReplacedBox):
@@ -235,7 +230,7 @@ def _read_line(line, container, page: Page, article: str | None, area: str) -> N
     if not texts:
         return
     block = line.element
-    kind = next(iter(_classes_of(block)), "") if block is not None else ""
+    kind = next(iter(_classes_of(block)), "")
     if area == "footnotes":
         kind = "footnote"
     page.lines.append(TextLine(
@@ -246,4 +241,4 @@ def _read_line(line, container, page: Page, article: str | None, area: str) -> N
 
 
 def _classes_of(element) -> list[str]:
-    return (element.get("class") or "").split()
+    return (element.get("class") or "").split() if element is not None else []
