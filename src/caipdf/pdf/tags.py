@@ -8,7 +8,7 @@ articles, and every box inside a link gets a link annotation of its own.
 element was made from (noted by caipdf.render.tag_sources), into:
 
 - one Art per article, in reading order: its columns one after the other,
-  across its pages;
+  across its pages, a paragraph that a column or page splits one P;
 - headings, paragraphs, lists (L/LI/Lbl/LBody), tables (TH with /Scope) and
   captions as WeasyPrint tags them, without the Divs, NonStructs and bare
   Spans between them (WCAG's "redundant span");
@@ -105,10 +105,10 @@ def restructure(pdf: pydyf.PDF) -> None:
     _drop_nested_annotations(document)
     _drop_artifacts(document)
     _give_roles(document, tree)
-    document.kids = _flatten(document.kids)
+    document.kids = _flatten(document.kids, _lang(pdf.catalog))
     _lift_labels(document)
     _place_notes(document)
-    _merge_articles(document)
+    _merge_fragments(document)
     _describe_links(document)
     tree.write()
 
@@ -163,12 +163,15 @@ def _give_roles(document: Node, tree: _Tree) -> None:
             element["A"]["Scope"] = "/Row" if scope == "row" else "/Column"
 
 
-def _flatten(kids: list) -> list:
-    """`kids` with every layout-only element replaced by its own kids."""
+def _flatten(kids: list, lang: str | None = None) -> list:
+    """`kids` with every layout-only element replaced by its own kids; `lang`
+    is the language they are in."""
     flat = []
     for kid in kids:
         if isinstance(kid, Node):
-            kid.kids = _flatten(kid.kids)
+            if lang is not None and _lang(kid.element) == lang:
+                del kid.element["Lang"]  # what it is in already
+            kid.kids = _flatten(kid.kids, _lang(kid.element) or lang)
             if _is_layout_only(kid):
                 flat.extend(kid.kids)
                 continue
@@ -181,6 +184,11 @@ def _is_layout_only(node: Node) -> bool:
         return True
     return node.role == "/Span" and not any(key in node.element for key in ("Lang", "Alt",
                                                                            "ActualText"))
+
+
+def _lang(dictionary) -> str | None:
+    lang = dictionary.get("Lang")
+    return lang.string if isinstance(lang, pydyf.String) else None
 
 
 def _lift_labels(document: Node) -> None:
@@ -226,17 +234,24 @@ def _block_calling(node: Node, footnote, block: tuple | None = None) -> tuple | 
     return None
 
 
-def _merge_articles(document: Node) -> None:
-    """WeasyPrint's one Art per page of an article becomes one Art per article."""
+def _merge_fragments(node: Node) -> None:
+    """WeasyPrint makes an element for each piece of a box that a page, a
+    column or a line splits: one Art per page of an article, one P per
+    column of a paragraph, one Span per line of a phrase. Pieces side by
+    side become one element again. Links stay apart: each holds its own
+    annotation."""
     merged: list = []
-    for kid in document.kids:
+    for kid in node.kids:
         previous = merged[-1] if merged else None
         if (isinstance(kid, Node) and isinstance(previous, Node) and kid.html is not None
-                and kid.html is previous.html):
+                and kid.html is previous.html and kid.role == previous.role != "/Link"):
             previous.kids.extend(kid.kids)
         else:
             merged.append(kid)
-    document.kids = merged
+    node.kids = merged
+    for kid in node.kids:
+        if isinstance(kid, Node):
+            _merge_fragments(kid)
 
 
 def _describe_links(document: Node) -> None:
