@@ -20,7 +20,7 @@ element was made from (noted by caipdf.render.tag_sources), into:
   right after the block that calls it;
 - `role="img"` elements (placeholder frames) a Figure whose /Alt is their
   aria-label; `alt=""` images and `aria-hidden` elements artifacts;
-- `lang` attributes as /Lang;
+- `lang` attributes as /Lang; an <address> (a colophon's contact) a P;
 - margin-box content — running footer, page numbers — page furniture
   (artifacts), except a <footer> (the colophon), which is read after the
   article of its page.
@@ -39,6 +39,7 @@ import pydyf
 from caipdf.render.tag_sources import SOURCE
 
 FLATTENED = {"/NonStruct", "/Div"}  # layout, not meaning: their children take their place
+HTML_ROLES = {"address": "/P"}  # HTML elements WeasyPrint leaves NonStruct that are more
 # Where a footnote goes: after the block that calls it, or at the end of the
 # list item's body or table cell (a list or a row holds nothing else).
 BLOCKS = {"/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/Caption", "/BlockQuote"}
@@ -143,6 +144,8 @@ def _give_roles(document: Node, tree: _Tree) -> None:
     notes = 0
     for node in document.walk():
         element = node.element
+        if node.html_tag in HTML_ROLES:
+            element["S"] = HTML_ROLES[node.html_tag]
         if node.attribute("role") == "img":
             element["S"] = "/Figure"
             element["Alt"] = pydyf.String(node.attribute("aria-label")
