@@ -106,7 +106,7 @@ def restructure(pdf: pydyf.PDF) -> None:
     _drop_nested_annotations(document)
     _drop_artifacts(document)
     _give_roles(document, tree)
-    document.kids = _flatten(document.kids, _lang(pdf.catalog))
+    document.kids = _flatten(document.kids)
     _lift_labels(document)
     _place_notes(document)
     _merge_fragments(document)
@@ -166,15 +166,12 @@ def _give_roles(document: Node, tree: _Tree) -> None:
             element["A"]["Scope"] = "/Row" if scope == "row" else "/Column"
 
 
-def _flatten(kids: list, lang: str | None = None) -> list:
-    """`kids` with every layout-only element replaced by its own kids; `lang`
-    is the language they are in."""
+def _flatten(kids: list) -> list:
+    """`kids` with every layout-only element replaced by its own kids."""
     flat = []
     for kid in kids:
         if isinstance(kid, Node):
-            if lang is not None and _lang(kid.element) == lang:
-                del kid.element["Lang"]  # what it is in already
-            kid.kids = _flatten(kid.kids, _lang(kid.element) or lang)
+            kid.kids = _flatten(kid.kids)
             if _is_layout_only(kid):
                 flat.extend(kid.kids)
                 continue
@@ -187,11 +184,6 @@ def _is_layout_only(node: Node) -> bool:
         return True
     return node.role == "/Span" and not any(key in node.element for key in ("Lang", "Alt",
                                                                            "ActualText"))
-
-
-def _lang(dictionary) -> str | None:
-    lang = dictionary.get("Lang")
-    return lang.string if isinstance(lang, pydyf.String) else None
 
 
 def _lift_labels(document: Node) -> None:
@@ -240,7 +232,7 @@ def _block_calling(node: Node, footnote, block: tuple | None = None) -> tuple | 
 def _merge_fragments(node: Node) -> None:
     """WeasyPrint makes an element for each piece of a box that a page, a
     column or a line splits: one Art per page of an article, one P per
-    column of a paragraph, one Span per line of a phrase. Pieces side by
+    column of a paragraph, one Span per line. Pieces side by
     side become one element again. Links stay apart: each holds its own
     annotation."""
     merged: list = []

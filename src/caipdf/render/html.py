@@ -60,8 +60,7 @@ def render_page(template_name: str, profile: Profile, layouts: Path | None = Non
     """A template of `layouts` with the stylesheets of `profile` linked.
 
     An RGB profile gets the colours of colors.css converted, inline; the
-    screen profile its screen palette (caipdf.render.colors). `tagged` tells
-    the templates the PDF is tagged for screen readers.
+    screen profile its screen palette (caipdf.render.colors).
     """
     layouts = layouts or paths.LAYOUTS
     names = list(STYLESHEETS) + [profile.stylesheet]
@@ -72,5 +71,4 @@ def render_page(template_name: str, profile: Profile, layouts: Path | None = Non
         inline_css = convert(layouts / "colors.css")
     stylesheets = [(layouts / name).as_uri() for name in names]
     template = environment(layouts).get_template(template_name)
-    return template.render(stylesheets=stylesheets, inline_css=Markup(inline_css),
-                           tagged=profile.tagged, **context)
+    return template.render(stylesheets=stylesheets, inline_css=Markup(inline_css), **context)

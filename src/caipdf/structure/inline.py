@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 class Text:
     text: str
     kind: str = "text"
-    lang: str | None = None  # "en" for an English phrase in Japanese text (see _add_text)
 
 
 @dataclass
@@ -126,21 +125,9 @@ def _parse(source: str, pos: int, closer: str | None) -> tuple[list, int]:
     return nodes, pos
 
 
-# Two or more Latin words in a row: an English phrase (a name such as
-# "Climate & Clean Air Coalition"), which a screen reader should read in
-# English. One word (COP25, JCM) is left to the surrounding Japanese.
-_ENGLISH_PHRASE = re.compile(r"[A-Za-z][\w'’.&-]*(?:[,:&]?\s+&?\s*[A-Za-z0-9][\w'’.&-]*)+", re.ASCII)
-
-
 def _add_text(nodes: list, text: str) -> None:
-    position = 0
-    for phrase in _ENGLISH_PHRASE.finditer(text):
-        if phrase.start() > position:
-            nodes.append(Text(text[position:phrase.start()]))
-        nodes.append(Text(phrase.group(0), lang="en"))
-        position = phrase.end()
-    if position < len(text):
-        nodes.append(Text(text[position:]))
+    if text:
+        nodes.append(Text(text))
 
 
 def plain_text(nodes: list) -> str:
