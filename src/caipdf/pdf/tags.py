@@ -232,9 +232,8 @@ def _block_calling(node: Node, footnote, block: tuple | None = None) -> tuple | 
 def _merge_fragments(node: Node) -> None:
     """WeasyPrint makes an element for each piece of a box that a page, a
     column or a line splits: one Art per page of an article, one P per
-    column of a paragraph, one Span per line. Pieces side by
-    side become one element again. Links stay apart: each holds its own
-    annotation."""
+    column of a paragraph, one Span per line. Pieces side by side become one
+    element again. Links stay apart: each holds its own annotation."""
     merged: list = []
     for kid in node.kids:
         previous = merged[-1] if merged else None
