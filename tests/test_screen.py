@@ -397,3 +397,11 @@ def test_a_photo_without_alt_is_read_as_its_caption(vol19_photos_screen_pdf):
     images = [obj for obj in marked_objects(vol19_photos_screen_pdf) if obj.kind == "image"]
     assert len(images) == 14
     assert sum(obj.marks == ["Artifact"] for obj in images) == 14 - len(captions)
+
+
+@pytest.mark.parametrize("pdf", ["vol19_screen_pdf", "vol950_photos_screen_pdf"])
+def test_no_link_inside_a_link(pdf, request):
+    """A page reference's number is its link's ::before, which WeasyPrint
+    tags as a Link of its own, with an annotation of its own."""
+    for link in structure_tree(request.getfixturevalue(pdf)).find("Link"):
+        assert link.find("Link") == [link]

@@ -116,15 +116,18 @@ def restructure(pdf: pydyf.PDF) -> None:
 
 # -- the transformations ---------------------------------------------------------
 
-def _drop_nested_annotations(node: Node) -> None:
+def _drop_nested_annotations(node: Node, in_link: bool = False) -> None:
     """WeasyPrint gives each box inside a link an annotation of its own (the
-    link's spans, their pseudo-elements): the link's own annotation covers
-    them, so only that one stays."""
+    link's spans, their pseudo-elements, tagged Link themselves when they are
+    the link's ::before): the link's own annotation covers them, so only
+    that one stays, and what is inside a Link is a Span."""
+    if in_link and node.role == "/Link":
+        node.element["S"] = "/Span"
     for kid in list(node.kids):
         if isinstance(kid, Annotation) and node.role != "/Link":
             node.kids.remove(kid)
         elif isinstance(kid, Node):
-            _drop_nested_annotations(kid)
+            _drop_nested_annotations(kid, in_link or node.role == "/Link")
 
 
 def _drop_artifacts(node: Node) -> None:
