@@ -8,7 +8,7 @@ articles, and every box inside a link gets a link annotation of its own.
 element was made from (noted by caipdf.render.tag_sources), into:
 
 - one Art per article, in reading order: its columns one after the other,
-  across its pages;
+  across its pages, a paragraph that a column or page splits one P;
 - headings, paragraphs, lists (L/LI/Lbl/LBody), tables (TH with /Scope) and
   captions as WeasyPrint tags them, without the Divs, NonStructs and bare
   Spans between them (WCAG's "redundant span");
@@ -20,7 +20,7 @@ element was made from (noted by caipdf.render.tag_sources), into:
   right after the block that calls it;
 - `role="img"` elements (placeholder frames) a Figure whose /Alt is their
   aria-label; `alt=""` images and `aria-hidden` elements artifacts;
-- `lang` attributes as /Lang;
+- `lang` attributes as /Lang; an <address> (a colophon's contact) a P;
 - margin-box content — running footer, page numbers — page furniture
   (artifacts), except a <footer> (the colophon), which is read after the
   article of its page.
@@ -39,6 +39,7 @@ import pydyf
 from caipdf.render.tag_sources import SOURCE
 
 FLATTENED = {"/NonStruct", "/Div"}  # layout, not meaning: their children take their place
+HTML_ROLES = {"address": "/P"}  # HTML elements WeasyPrint leaves NonStruct that are more
 # Where a footnote goes: after the block that calls it, or at the end of the
 # list item's body or table cell (a list or a row holds nothing else).
 BLOCKS = {"/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/Caption", "/BlockQuote"}
@@ -108,22 +109,25 @@ def restructure(pdf: pydyf.PDF) -> None:
     document.kids = _flatten(document.kids)
     _lift_labels(document)
     _place_notes(document)
-    _merge_articles(document)
+    _merge_fragments(document)
     _describe_links(document)
     tree.write()
 
 
 # -- the transformations ---------------------------------------------------------
 
-def _drop_nested_annotations(node: Node) -> None:
+def _drop_nested_annotations(node: Node, in_link: bool = False) -> None:
     """WeasyPrint gives each box inside a link an annotation of its own (the
-    link's spans, their pseudo-elements): the link's own annotation covers
-    them, so only that one stays."""
+    link's spans, their pseudo-elements, tagged Link themselves when they are
+    the link's ::before): the link's own annotation covers them, so only
+    that one stays, and what is inside a Link is a Span."""
+    if in_link and node.role == "/Link":
+        node.element["S"] = "/Span"
     for kid in list(node.kids):
         if isinstance(kid, Annotation) and node.role != "/Link":
             node.kids.remove(kid)
         elif isinstance(kid, Node):
-            _drop_nested_annotations(kid)
+            _drop_nested_annotations(kid, in_link or node.role == "/Link")
 
 
 def _drop_artifacts(node: Node) -> None:
@@ -143,6 +147,8 @@ def _give_roles(document: Node, tree: _Tree) -> None:
     notes = 0
     for node in document.walk():
         element = node.element
+        if node.html_tag in HTML_ROLES:
+            element["S"] = HTML_ROLES[node.html_tag]
         if node.attribute("role") == "img":
             element["S"] = "/Figure"
             element["Alt"] = pydyf.String(node.attribute("aria-label")
@@ -226,17 +232,23 @@ def _block_calling(node: Node, footnote, block: tuple | None = None) -> tuple | 
     return None
 
 
-def _merge_articles(document: Node) -> None:
-    """WeasyPrint's one Art per page of an article becomes one Art per article."""
+def _merge_fragments(node: Node) -> None:
+    """WeasyPrint makes an element for each piece of a box that a page, a
+    column or a line splits: one Art per page of an article, one P per
+    column of a paragraph, one Span per line. Pieces side by side become one
+    element again. Links stay apart: each holds its own annotation."""
     merged: list = []
-    for kid in document.kids:
+    for kid in node.kids:
         previous = merged[-1] if merged else None
         if (isinstance(kid, Node) and isinstance(previous, Node) and kid.html is not None
-                and kid.html is previous.html):
+                and kid.html is previous.html and kid.role == previous.role != "/Link"):
             previous.kids.extend(kid.kids)
         else:
             merged.append(kid)
-    document.kids = merged
+    node.kids = merged
+    for kid in node.kids:
+        if isinstance(kid, Node):
+            _merge_fragments(kid)
 
 
 def _describe_links(document: Node) -> None:
