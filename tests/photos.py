@@ -123,22 +123,9 @@ def fill_photo_slots(issue_file: Path, size=(4000, 3000), **options) -> list[Pat
 def issue_with_figures(folder: Path, figures: str, pages: int = 3) -> Path:
     """A small issue whose article on page 2 holds `figures` (YAML block lines),
     then a back page."""
-    text = textwrap.dedent("""\
-        series:
-          initiative: CLEAN ASIA INITIATIVE (CAI)
-          title: CAI NEWSLETTER
-          title_ja: クリーンアジア・イニシアティブ ニュースレター
-        volume: 98
-        issued: 2021-05
-        pages: {pages}
-        cover_line: 写真の試験号
-        colophon:
-          publisher: 発行者
-          producer: 制作者
-          contacts:
-            - name: 連絡先
-              address: 住所
-        articles:
+    from small_issue import issue_head
+
+    articles = textwrap.dedent("""\
           - id: photos
             page: 2
             toc: 写真の記事
@@ -154,5 +141,6 @@ def issue_with_figures(folder: Path, figures: str, pages: int = 3) -> Path:
               - p: 最後の記事です。
         """).format(pages=pages, figures=textwrap.indent(textwrap.dedent(figures), " " * 6))
     path = folder / "issue.yaml"
-    path.write_text(text, encoding="utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(issue_head(pages, volume=98, issued="2021-05") + articles, encoding="utf-8")
     return path
