@@ -54,3 +54,15 @@ def test_a_font_subset_is_kept_and_reused(tmp_path, monkeypatch):
     again = build(VOL19, tmp_path / "b.pdf").output
     assert first.read_bytes() == again.read_bytes()
     assert {path: path.stat().st_mtime_ns for path in (cache.root() / "fonts").iterdir()} == subsets
+
+
+def test_the_hook_refuses_a_weasyprint_whose_subsetting_changed(monkeypatch):
+    import pytest
+
+    from caipdf.render import font_subsets
+    from caipdf.render.weasyprint_fixes import WeasyPrintMismatch
+
+    monkeypatch.setattr(font_subsets, "_installed", False)
+    monkeypatch.setitem(font_subsets.PINNED_SOURCES, "subset", "0" * 64)
+    with pytest.raises(WeasyPrintMismatch, match="Font.subset is not the one"):
+        font_subsets.install()

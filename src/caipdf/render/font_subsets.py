@@ -22,14 +22,13 @@ written for.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import os
 from importlib.metadata import version
 
 from weasyprint.pdf import fonts
 
 from caipdf import cache
-from caipdf.render.weasyprint_fixes import WeasyPrintMismatch, require_pinned_weasyprint
+from caipdf.render.weasyprint_fixes import require_pinned_source, require_pinned_weasyprint
 
 # sha256 of the sources of Font.subset and Font._fonttools_subset in WeasyPrint 70.0.
 PINNED_SOURCES = {
@@ -39,19 +38,14 @@ PINNED_SOURCES = {
 _installed = False
 
 
-def source_digest(name: str) -> str:
-    return hashlib.sha256(inspect.getsource(getattr(fonts.Font, name)).encode()).hexdigest()
-
-
 def install() -> None:
     global _installed
     if _installed:
         return
     require_pinned_weasyprint("caipdf's font subsetting")
     for name, digest in PINNED_SOURCES.items():
-        if source_digest(name) != digest:
-            raise WeasyPrintMismatch(f"weasyprint.pdf.fonts.Font.{name} is not the one caipdf's "
-                                     "font subsetting was written for")
+        require_pinned_source(getattr(fonts.Font, name), digest, f"weasyprint.pdf.fonts.Font.{name}",
+                              "caipdf's font subsetting")
     fonts.Font.subset = _subset
     _installed = True
 

@@ -19,13 +19,13 @@ source it was written for (sha256 below), so an upgrade fails loudly.
 from __future__ import annotations
 
 import functools
-import hashlib
-import inspect
 
 from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.pdf import tags
 
-from caipdf.render.weasyprint_fixes import WeasyPrintMismatch, require_pinned_weasyprint
+from caipdf.render.weasyprint_fixes import (
+    require_pinned_source, require_pinned_weasyprint, source_digest,
+)
 
 #: sha256 of the functions' source in WeasyPrint 70.0: `add_tags` calls
 #: `_build_box_tree` once per page and for the margin boxes' children, whose
@@ -41,7 +41,7 @@ _original = None  # WeasyPrint's _build_box_tree, once installed
 
 def fingerprint(name: str) -> str:
     function = _original if name == "_build_box_tree" and _original else getattr(tags, name)
-    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
+    return source_digest(function)
 
 
 def install() -> None:
@@ -50,9 +50,8 @@ def install() -> None:
         return
     require_pinned_weasyprint("caipdf's structure-tree hook")
     for name, expected in FINGERPRINTS.items():
-        if fingerprint(name) != expected:
-            raise WeasyPrintMismatch(f"weasyprint.pdf.tags.{name} is not the one caipdf's "
-                                     "structure-tree hook was written for")
+        require_pinned_source(getattr(tags, name), expected, f"weasyprint.pdf.tags.{name}",
+                              "caipdf's structure-tree hook")
     _original = tags._build_box_tree
 
     @functools.wraps(_original)

@@ -43,6 +43,7 @@ caipdf's table check (caipdf/checks/tables.py) reports the row.
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 
 import weasyprint
@@ -88,6 +89,16 @@ patched_columns_layout = None  # set by install()
 
 class WeasyPrintMismatch(RuntimeError):
     pass
+
+
+def source_digest(function) -> str:
+    """sha256 of a function's source: what a hook into it was written against."""
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
+
+
+def require_pinned_source(function, expected: str, name: str, what: str) -> None:
+    if source_digest(function) != expected:
+        raise WeasyPrintMismatch(f"{name} is not the one {what} was written for")
 
 
 def require_pinned_weasyprint(what: str) -> None:
