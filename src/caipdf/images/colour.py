@@ -11,13 +11,12 @@ black, so shadows keep their detail (Adobe's default for photos).
 
 from __future__ import annotations
 
-import hashlib
 import io
 from functools import lru_cache
 
 from PIL import Image, ImageCms
 
-from caipdf import paths
+from caipdf import paths, provenance
 from caipdf.render.colors import CMYK_PROFILE
 
 INTENT = ImageCms.Intent.RELATIVE_COLORIMETRIC
@@ -25,8 +24,9 @@ FLAGS = ImageCms.Flags.BLACKPOINTCOMPENSATION
 
 
 def press_profile_digest() -> str:
-    """Part of every prepared print image's cache key: another press profile, other pixels."""
-    return hashlib.sha256((paths.COLOR / CMYK_PROFILE).read_bytes()).hexdigest()
+    """Part of every prepared print image's cache key: another press profile, other pixels.
+    The colour folder's digest, which provenance keeps while its files are unchanged."""
+    return provenance.tree_digest(paths.COLOR)
 
 
 def convert(image: Image.Image, icc_profile: bytes | None, target: str) -> Image.Image:
