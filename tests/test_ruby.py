@@ -272,3 +272,28 @@ def test_a_reading_stays_centred_on_a_loose_justified_line(tmp_path):
         over = [g for g in readings if kanji.x - 1 <= g.x and g.right <= kanji.right + 1]
         assert len(over) == 2
         assert abs((over[0].x + over[-1].right) / 2 - (kanji.x + kanji.right) / 2) < 0.3
+
+
+def test_readings_of_small_text_are_never_under_4_5_pt(print_pdf):
+    # The table cell 「開会式」 (8 pt) and the caption 「会議の様子」 (7.5 pt):
+    # half of them would be under the 4.5 pt WCAG 2.2 (veraPDF 1.4.4) wants.
+    glyphs = _glyphs(print_pdf, 1)
+    lines = _lines(glyphs)
+    for text, base, reading in (("開会式", "開会式", "かいかいしき"), ("会議の様子", "会議", "かいぎ"),
+                                ("会議の様子", "様子", "ようす")):
+        line = next(line for line in lines if text in "".join(g.char for g in line))
+        at = "".join(g.char for g in line).index(base)
+        base_glyphs = line[at:at + len(base)]
+        em = base_glyphs[0].right - base_glyphs[0].x
+        assert em < BODY
+        over = sorted((g for g in glyphs if 0 < g.y - line[0].y < em * 1.5
+                       and base_glyphs[0].x - em <= g.x and g.right <= base_glyphs[-1].right + em
+                       and g.right - g.x < em * 0.7), key=lambda g: g.x)
+        assert "".join(g.char for g in over) == reading
+        assert {round(g.right - g.x, 2) for g in over} == {4.5}
+        centre = (base_glyphs[0].x + base_glyphs[-1].right) / 2
+        assert abs((over[0].x + over[-1].right) / 2 - centre) < 0.3
+        # The wider reading is made room for: it reaches no kanji beside its base.
+        for neighbour in line:
+            if neighbour not in base_glyphs and ord(neighbour.char) not in KANA:
+                assert min(over[-1].right, neighbour.right) - max(over[0].x, neighbour.x) <= 0.05

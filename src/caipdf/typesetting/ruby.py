@@ -2,8 +2,9 @@
 
 The template (layouts/inline.html) sets each base as an ordinary inline
 box, `<span class="ruby">`, holding its text and, first, the reading as an
-absolutely positioned `<span class="ruby__reading">` at half the size
-(layouts/newsletter.css). So the base is broken and justified like any
+absolutely positioned `<span class="ruby__reading">` at half the size, or
+4.5 pt in text under 9 pt (layouts/newsletter.css: veraPDF's WCAG 2.2
+check, 1.4.4, wants no smaller text). So the base is broken and justified like any
 text (the JLREQ hooks of `justify` see its text box, and skip the reading:
 it is out of the flow), and the reading takes no room in the line: in body
 text it sits in the space between lines, the line pitch unchanged.
@@ -11,10 +12,10 @@ text it sits in the space between lines, the line pitch unchanged.
 Three steps do the rest:
 
 1. `margins`, when the HTML is written: a reading wider than its base
-   overhangs a kana on either side by up to one ruby character (half the
-   base size), or the blank half of a full-width mark (、 before it, 「
-   after it), never a kanji or anything else; what is left over becomes
-   margin on the base's box, equal on both sides where it can be.
+   overhangs a kana on either side by up to one ruby character, or the
+   blank half of a full-width mark (、 before it, 「 after it), never a
+   kanji or anything else; what is left over becomes margin on the base's
+   box, equal on both sides where it can be.
 2. `place(document)`, after layout: each reading is moved to sit centred
    over its base's glyphs (the base's box, less the justification space
    after its last character), its em box on the base's em box. It is then
@@ -27,7 +28,7 @@ Three steps do the rest:
    archive editions) the base and its reading are one span whose
    ActualText is the base, so the text copies and searches as written.
 
-A reading is measured as full-width characters at half the base's size.
+A reading's margins count its characters as full-width.
 `install` refuses any WeasyPrint whose functions named in `FINGERPRINTS`
 differ from the ones these steps were written against.
 """
@@ -39,8 +40,6 @@ import unicodedata
 from caipdf.structure.inline import Ruby, plain_text
 from caipdf.typesetting import jlreq, justify
 
-#: The reading's size, in base ems.
-RUBY_SIZE = 0.5
 BASE_CLASS = "ruby"
 READING_CLASS = "ruby__reading"
 
@@ -64,9 +63,15 @@ _original_draw_text = None
 
 # --- 1: the HTML ---------------------------------------------------------------
 
-def margins(node: Ruby, siblings: list) -> list[tuple[str, str, float, float]]:
-    """(base, reading, left margin, right margin), margins in base ems, for
-    each base of `node`, one of the inline nodes `siblings`."""
+def margins(node: Ruby, siblings: list) -> list[tuple[str, str, str]]:
+    """(base, reading, CSS margins of the base's box, or "") for each base
+    of `node`, one of the inline nodes `siblings`.
+
+    The reading's size is `--ruby-size` (layouts/newsletter.css: half the
+    base, but never under 4.5 pt), so the margins are CSS expressions of it:
+    what the reading, centred, overhangs on either side, less what it may
+    overhang there (one ruby character, `_overhangs`), never below 0.
+    """
     index = next(i for i, sibling in enumerate(siblings) if sibling is node)
     before = plain_text(siblings[:index])[-1:]
     after = plain_text(siblings[index + 1:])[:1]
@@ -74,23 +79,25 @@ def margins(node: Ruby, siblings: list) -> list[tuple[str, str, float, float]]:
     for number, (base, reading) in enumerate(node.pairs):
         left_neighbour = node.pairs[number - 1][0][-1] if number else before
         right_neighbour = node.pairs[number + 1][0][0] if number + 1 < len(node.pairs) else after
-        excess = len(reading) * RUBY_SIZE - len(base)
-        left = right = max(excess, 0) / 2
-        left = max(left - _overhang(left_neighbour, jlreq.COMPRESSIBLE_CLOSING), 0)
-        right = max(right - _overhang(right_neighbour, jlreq.COMPRESSIBLE_OPENING), 0)
-        boxes.append((base, reading, round(left, 3), round(right, 3)))
+        sides = [("margin-left", _overhangs(left_neighbour, jlreq.COMPRESSIBLE_CLOSING)),
+                 ("margin-right", _overhangs(right_neighbour, jlreq.COMPRESSIBLE_OPENING))]
+        style = "; ".join(
+            f"{side}: max(0em, calc({len(reading) / 2 - overhang:g} * var(--ruby-size)"
+            f" - {len(base) / 2:g}em))"
+            for side, overhang in sides if len(reading) / 2 > overhang)
+        boxes.append((base, reading, style))
     return boxes
 
 
-def _overhang(neighbour: str, blank_side: frozenset) -> float:
-    """How far (base ems) a reading may reach over `neighbour`: one ruby
-    character over hiragana or katakana, or over the blank half of a
-    full-width mark (`blank_side`: 、 or 」 before it, 「 after it);
-    nothing over a kanji or anything else."""
+def _overhangs(neighbour: str, blank_side: frozenset) -> int:
+    """How many ruby characters a reading may reach over `neighbour`: one
+    over a hiragana or katakana, or over the blank half of a full-width mark
+    (`blank_side`: 、 or 」 before it, 「 after it); none over a kanji or
+    anything else."""
     if neighbour and (neighbour in blank_side or unicodedata.name(neighbour, "").startswith(
             ("HIRAGANA", "KATAKANA"))):
-        return RUBY_SIZE
-    return 0.0
+        return 1
+    return 0
 
 
 # --- 2: after layout -----------------------------------------------------------
