@@ -297,3 +297,17 @@ def test_readings_of_small_text_are_never_under_4_5_pt(print_pdf):
         for neighbour in line:
             if neighbour not in base_glyphs and ord(neighbour.char) not in KANA:
                 assert min(over[-1].right, neighbour.right) - max(over[0].x, neighbour.x) <= 0.05
+
+
+def test_a_reading_at_a_line_start_stays_inside_the_column(tmp_path):
+    # 「け」 ends the first line (1 em indent + 9 kana): 嵐 starts the second,
+    # its reading, 1.5 em over 1 em, may overhang け but not on the line below.
+    pdf = tmp_path / "line-start.pdf"
+    pdf.write_bytes(_paragraph_with_ruby("あいうえおかきくけ{嵐|あらし}の山を見ました。"))
+    glyphs = _glyphs(pdf, 0)
+    lines = _lines([g for g in glyphs if g.right - g.x > BODY * 0.9])
+    assert "".join(g.char for g in lines[1]).startswith("嵐")
+    column_left = lines[1][0].x
+    readings = sorted((g for g in glyphs if g.right - g.x < BODY * 0.6), key=lambda g: g.x)
+    assert "".join(g.char for g in readings) == "あらし"
+    assert readings[0].x >= column_left - 0.05

@@ -18,7 +18,8 @@ Three steps do the rest:
    box, equal on both sides where it can be.
 2. `place(document)`, after layout: each reading is moved to sit centred
    over its base's glyphs (the base's box, less the justification space
-   after its last character), its em box on the base's em box. It is then
+   after its last character), its em box on the base's em box; at a line's
+   start or end it is kept inside the lines' block. It is then
    taken out of the box tree and hung on the base's text box, so that
    WeasyPrint neither draws nor tags it on its own.
 3. `install()`: `draw.draw_text` draws a base's reading right after the
@@ -104,21 +105,23 @@ def _overhangs(neighbour: str, blank_side: frozenset) -> int:
 
 def place(document) -> None:
     """Move each reading of the laid-out `document` over its base (see the module)."""
-    from weasyprint.formatting_structure.boxes import InlineBox, ParentBox, TextBox
+    from weasyprint.formatting_structure.boxes import InlineBox, LineBox, ParentBox, TextBox
     from weasyprint.layout.absolute import AbsolutePlaceholder
 
-    def visit(box):
+    def visit(box, column):
         for child in getattr(box, "children", ()):
+            if isinstance(child, LineBox):
+                column = box  # the block the lines are set in
             if isinstance(child, InlineBox) and _has_class(child, BASE_CLASS):
-                _place(child, AbsolutePlaceholder, TextBox)
+                _place(child, column, AbsolutePlaceholder, TextBox)
             elif isinstance(child, (ParentBox, AbsolutePlaceholder)):
-                visit(child)
+                visit(child, column)
 
     for page in document.pages:
-        visit(page._page_box)
+        visit(page._page_box, page._page_box)
 
 
-def _place(base_box, AbsolutePlaceholder, TextBox) -> None:
+def _place(base_box, column, AbsolutePlaceholder, TextBox) -> None:
     readings = [child for child in base_box.children if isinstance(child, AbsolutePlaceholder)
                 and _has_class(child, READING_CLASS)]
     texts = [child for child in base_box.children if isinstance(child, TextBox) and child.text]
@@ -130,8 +133,13 @@ def _place(base_box, AbsolutePlaceholder, TextBox) -> None:
         return
     left = texts[0].position_x
     right = texts[-1].position_x + texts[-1].width - _space_after(texts[-1])
+    # Centred; but a reading overhanging a kana on the line before or after
+    # (a base at a line's start or end) stays inside its block's lines.
+    reading_left = (left + right - reading.width) / 2
+    reading_left = max(min(reading_left, column.content_box_x() + column.width - reading.width),
+                       column.content_box_x())
     # Em boxes: the fonts' ascent and descent are their em box (880/120).
-    dx = (left + right) / 2 - (reading.position_x + reading.width / 2)
+    dx = reading_left - reading.position_x
     dy = texts[0].content_box_y() - (reading.content_box_y() + reading.height)
     reading_box.translate(dx, dy)
     base_box.children = [child for child in base_box.children if child not in readings]
