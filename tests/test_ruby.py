@@ -9,13 +9,9 @@ a reader copies is read from the screen edition.
 
 from __future__ import annotations
 
-import ctypes
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as raw
 import pytest
 
 from caipdf.cli import main
@@ -23,6 +19,7 @@ from caipdf.commands.build import build
 from caipdf.profiles import PROFILES
 from caipdf.typesetting import justify, ruby
 from conftest import ROOT
+from typesetting_pdf import Glyph, page_glyphs
 
 VOL950 = ROOT / "tests" / "accessible" / "vol950.yaml"
 BODY = 9.0  # pt, the body size: the advance of a kanji
@@ -36,31 +33,8 @@ PAIRS = [("葛", "くず"), ("巻", "まき"), ("風力", "ふうりょく"), ("
 KANA = range(0x3041, 0x3100)
 
 
-@dataclass(frozen=True)
-class Glyph:
-    char: str
-    x: float      # origin, pt
-    right: float  # origin + advance, pt
-    y: float      # baseline, pt
-    size: float   # font size (in the text matrix's units)
-
-
 def _glyphs(pdf: Path, page: int) -> list[Glyph]:
-    document = pdfium.PdfDocument(pdf)
-    textpage = document[page].get_textpage()
-    x, y, box = ctypes.c_double(), ctypes.c_double(), raw.FS_RECTF()
-    glyphs = []
-    for index in range(textpage.count_chars()):
-        char = chr(raw.FPDFText_GetUnicode(textpage, index))
-        if raw.FPDFText_IsGenerated(textpage, index) == 1 or char.isspace():
-            continue
-        raw.FPDFText_GetCharOrigin(textpage, index, x, y)
-        raw.FPDFText_GetLooseCharBox(textpage, index, box)
-        glyphs.append(Glyph(char, x.value, box.right, y.value,
-                            raw.FPDFText_GetFontSize(textpage, index)))
-    textpage.close()
-    document.close()
-    return glyphs
+    return [glyph for glyph in page_glyphs(pdf.read_bytes(), page) if not glyph.char.isspace()]
 
 
 def _lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
@@ -73,27 +47,23 @@ def _lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
 def _copied_text(pdf: Path, page: int) -> str:
     """What a reader copies from the page: pdfium's text, less the spaces
     and line ends it makes up itself."""
-    document = pdfium.PdfDocument(pdf)
-    textpage = document[page].get_textpage()
-    chars = [chr(raw.FPDFText_GetUnicode(textpage, index)) for index in range(textpage.count_chars())
-             if raw.FPDFText_IsGenerated(textpage, index) != 1]
-    textpage.close()
-    document.close()
-    return "".join(char for char in chars if char not in "\r\n")
+    return "".join(glyph.char for glyph in page_glyphs(pdf.read_bytes(), page))
+
+
+def _built(tmp_path_factory, profile: str) -> Path:
+    output = tmp_path_factory.mktemp(f"ruby-{profile}") / "vol950.pdf"
+    build(VOL950, output, profile=PROFILES[profile])
+    return output
 
 
 @pytest.fixture(scope="module")
 def print_pdf(tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("ruby-print") / "vol950.pdf"
-    build(VOL950, output, profile=PROFILES["print"])
-    return output
+    return _built(tmp_path_factory, "print")
 
 
 @pytest.fixture(scope="module")
 def screen_pdf(tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("ruby-screen") / "vol950.pdf"
-    build(VOL950, output, profile=PROFILES["screen"])
-    return output
+    return _built(tmp_path_factory, "screen")
 
 
 @pytest.fixture(scope="module")
