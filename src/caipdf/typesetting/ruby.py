@@ -4,10 +4,11 @@ The template (layouts/inline.html) sets each base as an ordinary inline
 box, `<span class="ruby">`, holding its text and, first, the reading as an
 absolutely positioned `<span class="ruby__reading">` at half the size, or
 4.5 pt in text under 9 pt (layouts/newsletter.css: veraPDF's WCAG 2.2
-check, 1.4.4, wants no smaller text). So the base is broken and justified like any
-text (the JLREQ hooks of `justify` see its text box, and skip the reading:
-it is out of the flow), and the reading takes no room in the line: in body
-text it sits in the space between lines, the line pitch unchanged.
+check, 1.4.4, wants no smaller text). So the base is broken and justified
+like any text (the JLREQ hooks of `justify` see its text box, and skip the
+reading: it is out of the flow), and the reading takes no room in the
+line: in body text it sits in the space between lines, the line pitch
+unchanged.
 
 Three steps do the rest:
 
@@ -19,9 +20,9 @@ Three steps do the rest:
 2. `place(document)`, after layout: each reading is moved to sit centred
    over its base's glyphs (the base's box, less the justification space
    after its last character), its em box on the base's em box; at a line's
-   start or end it is kept inside the lines' block. It is then
-   taken out of the box tree and hung on the base's text box, so that
-   WeasyPrint neither draws nor tags it on its own.
+   start or end it is kept inside the lines' block. It is then taken out
+   of the box tree and hung on the base's text box, so that WeasyPrint
+   neither draws nor tags it on its own.
 3. `install()`: `draw.draw_text` draws a base's reading right after the
    base, inside the same marked content: in a tagged PDF the reading is
    part of the base's structure element, and where the profile asks for
