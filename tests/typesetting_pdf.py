@@ -28,6 +28,7 @@ class Glyph:
     x: float      # origin, pt
     right: float  # origin + advance, pt
     y: float      # baseline, pt
+    size: float = 0.0  # font size, in the text matrix's units (12 for 9 pt)
 
 
 def paragraph_pdf(body: str, width_em: float = 10, css: str = "", jlreq: bool = True) -> bytes:
@@ -48,10 +49,9 @@ sup {{ font-size: 0.65em; line-height: 0; vertical-align: 0.6em; }}
     return write_pdf(render(html, paths.LAYOUTS))
 
 
-def glyph_lines(pdf: bytes, page: int = 0) -> list[list[Glyph]]:
-    """The glyphs of a page, line by line from the top, left to right;
-    superscripts (raised above a line) are left out, so are spaces pdfium
-    makes up for wide gaps."""
+def page_glyphs(pdf: bytes, page: int = 0) -> list[Glyph]:
+    """Every glyph of a page in pdfium's order, less the spaces and line
+    ends pdfium makes up."""
     document = pdfium.PdfDocument(pdf)
     textpage = document[page].get_textpage()
     x, y = ctypes.c_double(), ctypes.c_double()
@@ -65,9 +65,18 @@ def glyph_lines(pdf: bytes, page: int = 0) -> list[list[Glyph]]:
             continue
         raw.FPDFText_GetCharOrigin(textpage, index, x, y)
         raw.FPDFText_GetLooseCharBox(textpage, index, box)
-        glyphs.append(Glyph(char, x.value, box.right, y.value))
+        glyphs.append(Glyph(char, x.value, box.right, y.value,
+                            raw.FPDFText_GetFontSize(textpage, index)))
     textpage.close()
     document.close()
+    return glyphs
+
+
+def glyph_lines(pdf: bytes, page: int = 0) -> list[list[Glyph]]:
+    """The glyphs of a page, line by line from the top, left to right;
+    superscripts (raised above a line) are left out, so are spaces pdfium
+    makes up for wide gaps."""
+    glyphs = page_glyphs(pdf, page)
     baselines = sorted({round(glyph.y, 1) for glyph in glyphs}, reverse=True)
     lines = [sorted((glyph for glyph in glyphs if round(glyph.y, 1) == baseline),
                     key=lambda glyph: glyph.x) for baseline in baselines]

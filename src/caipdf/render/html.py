@@ -14,6 +14,7 @@ from caipdf.images import PreparedPhotos
 from caipdf.render.colors import rgb_stylesheet, screen_stylesheet
 from caipdf.structure.inline import plain_text
 from caipdf.structure.model import Issue
+from caipdf.typesetting import ruby
 
 MONTHS_EN = ("JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY",
              "AUGUST", "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER")
@@ -36,6 +37,7 @@ def environment(layouts: Path = paths.LAYOUTS) -> jinja2.Environment:
     env.filters["month_en"] = lambda month: MONTHS_EN[month - 1]
     env.filters["percent"] = lambda fraction: f"{fraction * 100:.2f}%"
     env.filters["half_percent"] = lambda fraction: f"{fraction * 50:.2f}%"  # of the width: padding above and below
+    env.filters["ruby_margins"] = ruby.margins
     env.filters["plain"] = lambda nodes: " ".join(plain_text(nodes).split())
     env.filters["contents_layout"] = lambda articles: (
         "contents--one-column" if len(articles) <= CONTENTS_IN_ONE_COLUMN else "contents--two-columns")

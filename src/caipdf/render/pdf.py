@@ -105,6 +105,7 @@ def render(html: str, base: Path, stylesheets: Sequence[Path] = (),
         document = weasyprint.HTML(
             string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher
         ).render(font_config=font_config, stylesheets=extra)
+        typesetting.ruby.place(document)  # readings over their bases: see the module
     finally:
         logger.removeHandler(collector)
     return Rendering(document, collector.warnings, collector.errors)

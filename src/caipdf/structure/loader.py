@@ -90,7 +90,8 @@ class _Reader:
         try:
             nodes = inline.parse(value)
         except inline.InlineSyntaxError as error:
-            self.error(node, f"{what}: {error}", error.hint)
+            for problem in error.problems:
+                self.error(node, f"{what}: {problem}", problem.hint)
             return None
         for reference in _walk(nodes, (inline.FootnoteRef, inline.PageRef)):
             self.reference_locations[id(reference)] = node.location

@@ -7,11 +7,20 @@ computed style has the custom property `--caipdf-typesetting: jlreq`
 
 - `jlreq`: character classes and the rules (pure Python);
 - `justify`: the WeasyPrint hooks;
+- `ruby`: readings over their bases (placed after layout, drawn with them);
 - `metrics`: measuring a built PDF against the targets of issue 3.
 
 The design is described in docs/typesetting.md.
 """
 
-from caipdf.typesetting.justify import PINNED_VERSION, PROPERTY, TypesettingError, install
+from caipdf.typesetting import justify, ruby
+from caipdf.typesetting.justify import PINNED_VERSION, PROPERTY, TypesettingError
+
+
+def install() -> None:
+    """Install the WeasyPrint hooks (justify's, then ruby's); idempotent."""
+    justify.install()
+    ruby.install()
+
 
 __all__ = ["PINNED_VERSION", "PROPERTY", "TypesettingError", "install"]

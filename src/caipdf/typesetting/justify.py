@@ -879,6 +879,11 @@ def _actual_text(stream, text: str | None):
         stream.end_marked_content()
 
 
+def copies_as_written(style) -> bool:
+    """Whether `style` asks for text to copy as written (`--caipdf-copy-text: as-written`)."""
+    return _keyword(style, _COPY_KEY) == "as-written"
+
+
 def _copy_text(style, boxes) -> str | None:
     """The text a reader should copy from `boxes` (a line's, or one text
     box), if caipdf spaced any of it apart and `style` asks for it
