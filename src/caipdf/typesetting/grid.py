@@ -9,10 +9,11 @@ ends, off the lines of the neighbouring column.
 
 This module wraps WeasyPrint's `layout.block.block_level_layout`: after a
 block whose computed style has `--caipdf-grid: snap` is laid out, its bottom
-margin grows by what takes its margin box down to the next grid line, the
-text area's top plus a whole number of `--caipdf-line-pitch`. The block's
-own spacing absorbs the remainder (never its text, never the lines after
-it), so what follows starts back on the grid, in whichever column, band or
+margin is set so that its margin box ends on a grid line, the text
+area's top plus a whole number of `--caipdf-line-pitch`: the grid line
+nearest to where CSS ends it, leaving at least 1 mm of the block's own
+bottom spacing (`MIN_SPACE`). The block's own spacing absorbs the remainder
+(never its text, never the lines after it), so what follows starts back on the grid, in whichever column, band or
 page it stands, and whatever size copy-fitting gave a figure. The text
 area's top is the page's content box top (the footnote area knows its
 page). A block broken across columns or pages is left alone: what follows
@@ -25,8 +26,6 @@ explains the design.
 """
 
 from __future__ import annotations
-
-import math
 
 from caipdf.render.weasyprint_fixes import require_pinned_source, require_pinned_weasyprint
 
@@ -52,6 +51,9 @@ FINGERPRINTS = {
         "2e317e4b066fb80cb369a41cd6f054a127722f9961c18ef4d6e1eef93673c4c1",
 }
 
+#: The least space (px, 1 mm) left below a snapped block that CSS gives
+#: more: rounding to the nearest grid line takes up to half a pitch away.
+MIN_SPACE = 96 / 25.4
 _UNITS_TO_PX = {"px": 1.0, "pt": 4 / 3, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}
 _original = {}
 
@@ -62,14 +64,20 @@ def install() -> None:
     release or a function the hook relies on has changed."""
     if _original:
         return
-    require_pinned_weasyprint("caipdf's line grid")
-    for name, digest in FINGERPRINTS.items():
-        require_pinned_source(resolve(name), digest, f"weasyprint.{name}", "caipdf's line grid")
+    check_weasyprint()
     from weasyprint.layout import block
     _original["block_level_layout"] = block.block_level_layout
     # _in_flow_layout finds it among block's globals, and columns_layout
     # imports it from block each time it runs.
     block.block_level_layout = _block_level_layout
+
+
+def check_weasyprint() -> None:
+    """Raise `WeasyPrintMismatch` unless WeasyPrint is the pinned release with
+    the very functions the hook was written against."""
+    require_pinned_weasyprint("caipdf's line grid")
+    for name, digest in FINGERPRINTS.items():
+        require_pinned_source(resolve(name), digest, f"weasyprint.{name}", "caipdf's line grid")
 
 
 def resolve(dotted: str):
@@ -107,14 +115,20 @@ def _block_level_layout(context, box, *args, **kwargs):
 
 
 def _snap(box, adjoining_margins: list[float], origin: float, pitch: float) -> None:
-    """Grow `box`'s bottom margin so that its margin box, collapsed with the
-    margins adjoining it from inside, ends on a grid line."""
+    """Set `box`'s bottom margin so that its margin box, collapsed with the
+    margins adjoining it from inside, ends on the grid line nearest to where
+    CSS ends it: the spacing takes the remainder, shrinking as often as it
+    grows, so the grid costs an article no lines on average. At least
+    `MIN_SPACE` of the space CSS gives is left below the block (none is
+    made up where CSS gives none)."""
     border_bottom = box.border_box_y() + box.border_height()
     margins = [*adjoining_margins, box.margin_bottom]
     negative = min([0.0, *margins])
-    bottom = border_bottom + max([0.0, *margins]) + negative
-    lines = math.ceil((bottom - origin) / pitch - 1e-6)
-    box.margin_bottom = origin + lines * pitch - border_bottom - negative
+    space = max([0.0, *margins]) + negative
+    target = origin + round((border_bottom + space - origin) / pitch) * pitch
+    if target < border_bottom + min(max(0.0, space), MIN_SPACE) - 1e-6:
+        target += pitch
+    box.margin_bottom = target - border_bottom - negative
 
 
 def _grid_origin(context) -> float:
