@@ -13,8 +13,11 @@ The figures (issue 13, item 3):
 - lines off the neighbouring column: a line beside which the other column
   of the same band has lines, and none of them on the same grid (no
   target: what a reader sees of a broken grid);
-- column feet: the last line of each column of each band on the grid, and
-  by how many lines the two columns' feet differ (no target).
+- column feet: the last body line of each column of each band on the grid
+  (all), and the bands whose two columns' last body lines differ, by how
+  many lines (no target: an article's last columns are balanced by
+  WeasyPrint, orphans and widows move a line on, and a column may end
+  with a figure below its last body line).
 """
 
 from __future__ import annotations
@@ -62,7 +65,7 @@ class GridReport:
                f"{self.feet} column feet on it",
                *(f"       {where}" for where in (self.off_grid + self.feet_off_grid)[:10]),
                f"     lines off the neighbouring column's grid: {self.off_neighbour}",
-               f"     bands whose column feet differ: {len(self.uneven_feet)}",
+               f"     bands whose two columns' last body lines differ: {len(self.uneven_feet)}",
                *(f"       {where}" for where in self.uneven_feet[:10])]
         return out
 
@@ -127,5 +130,5 @@ def _feet(report: GridReport, height: float, lines: list[Line]) -> None:
     for band, pair in feet.items():
         if len(pair) == 2 and abs(pair[0].y - pair[1].y) > TOLERANCE:
             apart = abs(pair[0].y - pair[1].y) / PITCH
-            report.uneven_feet.append(f"p.{pair[0].page}: the column feet differ by "
-                                      f"{apart:.1f} lines")
+            report.uneven_feet.append(f"p.{pair[0].page}: the columns' last body lines differ "
+                                      f"by {apart:.0f} lines")
