@@ -12,9 +12,10 @@ block whose computed style has `--caipdf-grid: snap` is laid out, its bottom
 margin is set so that its margin box ends on a grid line, the text
 area's top plus a whole number of `--caipdf-line-pitch`: the grid line
 nearest to where CSS ends it, leaving at least 1 mm of the block's own
-bottom spacing (`MIN_SPACE`). The block's own spacing absorbs the remainder
-(never its text, never the lines after it), so what follows starts back on the grid, in whichever column, band or
-page it stands, and whatever size copy-fitting gave a figure. The text
+bottom spacing (`MIN_SPACE`). The block's own spacing absorbs the
+remainder (never its text, never the lines after it), so what follows
+starts back on the grid, in whichever column, band or page it stands, and
+whatever size copy-fitting gave a figure. The text
 area's top is the page's content box top (the footnote area knows its
 page). A block broken across columns or pages is left alone: what follows
 it starts at the top of a column, on the grid already.
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 from caipdf.render.weasyprint_fixes import require_pinned_source, require_pinned_weasyprint
 
-#: `--caipdf-grid: snap` marks the blocks whose height is rounded up to whole pitches.
+#: `--caipdf-grid: snap` marks the blocks whose margin box ends on a grid line.
 PROPERTY = "--caipdf-grid"
 _STYLE_KEY = "__caipdf_grid"
 #: `--caipdf-line-pitch: 15.3pt`: the body text's line-height, a length.
