@@ -23,17 +23,18 @@ SCALE = 100 / 72  # 100 dpi
 
 
 def build(output: Path, with_grid: bool) -> None:
-    from weasyprint.layout import block
+    from weasyprint.layout import block, page
 
     from caipdf.commands.build import build as build_issue
     from caipdf.typesetting import grid
 
-    block.block_level_layout = (grid._block_level_layout if with_grid
-                                else grid._original["block_level_layout"])
+    if not with_grid:
+        block.block_level_layout = grid._original["block_level_layout"]
+        page.make_page = grid._original["make_page"]
     try:
         build_issue(ROOT / "issues" / "vol19.yaml", output)
     finally:
-        block.block_level_layout = grid._block_level_layout
+        block.block_level_layout, page.make_page = grid._block_level_layout, grid._make_page
 
 
 def picture(pdf: Path, number: int, label: str) -> Image.Image:

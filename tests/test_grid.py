@@ -74,6 +74,42 @@ def test_body_lines_are_on_the_page_grid(built):
     assert report.off_neighbour <= 0.02 * report.body_lines, report.lines()
 
 
+FOOTNOTE_MARGIN = 9.0  # pt: @footnote's margin-top (12px) above its rule, newsletter.css
+
+
+def footnote_rules(pdf: Path) -> list[float]:
+    """Per page with footnotes, how far (pt) its footnote rule lies below
+    the text area's top: the top of the path framing the footnotes (7.5 pt
+    Mincho) across the text width."""
+    import pypdfium2.raw as raw
+
+    found = []
+    document = pdfium.PdfDocument(pdf)
+    for page in document:
+        left, bottom, right, top = page.get_trimbox()
+        notes = [glyph.y for glyph in metrics._glyphs(page)
+                 if glyph.mincho and abs(glyph.size - 7.5) < 0.05]
+        if not notes:
+            continue
+        rules = [obj.get_bounds()[3] - bottom
+                 for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=4)
+                 if 400 < obj.get_bounds()[2] - obj.get_bounds()[0] < 520   # the text width
+                 and obj.get_bounds()[1] - bottom < min(notes) < obj.get_bounds()[3] - bottom]
+        found.append(top - bottom - max(rules) - grid_metrics.TEXT_TOP)
+    document.close()
+    return found
+
+
+def off_pitch(length: float) -> float:
+    return abs((length + metrics.PITCH / 2) % metrics.PITCH - metrics.PITCH / 2)
+
+
+def test_the_footnote_rule_is_as_far_from_the_grid_on_every_page(built):
+    rules = footnote_rules(built)
+    assert rules   # every volume has footnotes
+    assert all(off_pitch(rule - FOOTNOTE_MARGIN) < grid_metrics.TOLERANCE for rule in rules), rules
+
+
 def test_the_body_figures_hold_on_the_grid(built):
     report = metrics.measure(built)
     assert report.kinsoku_violations == []
@@ -89,10 +125,15 @@ def test_the_metric_fails_without_the_grid(tmp_path, monkeypatch):
     from weasyprint.layout import block
 
     import caipdf.render.pdf  # noqa: F401
+    from weasyprint.layout import page
+
     monkeypatch.setattr(block, "block_level_layout", grid._original["block_level_layout"])
+    monkeypatch.setattr(page, "make_page", grid._original["make_page"])
     result = build(VOL19, tmp_path / "plain.pdf")
     report = grid_metrics.measure(result.output)
     assert report.share < 0.5, report.lines()
+    rules = footnote_rules(result.output)
+    assert rules and any(off_pitch(rule - FOOTNOTE_MARGIN) > 1 for rule in rules), rules
     assert report.off_neighbour > 0.2 * report.body_lines
     # The build's check, read from WeasyPrint's boxes, finds the same lines.
     warned = [warning for warning in result.warnings if "off the line grid" in warning]

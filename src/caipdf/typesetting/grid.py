@@ -20,6 +20,11 @@ area's top is the page's content box top (the footnote area knows its
 page). A block broken across columns or pages is left alone: what follows
 it starts at the top of a column, on the grid already.
 
+It also wraps `layout.page.make_page`: a page's footnote area, laid out at
+the page's foot, moves up to the grid line above it (unless something drawn
+reaches below that line), so the footnote rule and the notes stand as far
+from the grid on every page; the space left over goes below the notes.
+
 WeasyPrint's internals change between releases: `install` refuses any
 release but the pinned one and any change to the functions named in
 `FINGERPRINTS` (tests/test_grid.py checks them too). docs/typesetting.md
@@ -27,6 +32,8 @@ explains the design.
 """
 
 from __future__ import annotations
+
+import math
 
 from caipdf.render.weasyprint_fixes import require_pinned_source, require_pinned_weasyprint
 
@@ -50,6 +57,11 @@ FINGERPRINTS = {
         "c2537262836dd9812b584633bee887846dba6de921b3b31bff299c5ba29e6dca",
     "layout.LayoutContext._update_footnote_area":
         "2e317e4b066fb80cb369a41cd6f054a127722f9961c18ef4d6e1eef93673c4c1",
+    # wrapped: returns the page whose children are the root box, the footnote
+    # area (laid out at the page's foot, its margin box ending there) and
+    # the note area
+    "layout.page.make_page":
+        "656f183328e8b1b56311a342621442056c067422958dcaf6730acdfb6c7b8971",
 }
 
 #: The least space (px, 1 mm) left below a snapped block that CSS gives
@@ -66,11 +78,14 @@ def install() -> None:
     if _original:
         return
     check_weasyprint()
-    from weasyprint.layout import block
+    from weasyprint.layout import block, page
     _original["block_level_layout"] = block.block_level_layout
+    _original["make_page"] = page.make_page
     # _in_flow_layout finds it among block's globals, and columns_layout
-    # imports it from block each time it runs.
+    # imports it from block each time it runs; remake_page calls make_page
+    # among page's.
     block.block_level_layout = _block_level_layout
+    page.make_page = _make_page
 
 
 def check_weasyprint() -> None:
@@ -84,8 +99,8 @@ def check_weasyprint() -> None:
 def resolve(dotted: str):
     """The WeasyPrint function named `dotted` (e.g. 'layout.block._in_flow_layout'),
     as WeasyPrint defines it (not the wrapper)."""
-    if dotted == "layout.block.block_level_layout" and _original:
-        return _original["block_level_layout"]
+    if _original and dotted in ("layout.block.block_level_layout", "layout.page.make_page"):
+        return _original[dotted.rpartition(".")[2]]
     import importlib
     module, _, name = dotted.rpartition(".")
     try:
@@ -130,6 +145,39 @@ def _snap(box, adjoining_margins: list[float], origin: float, pitch: float) -> N
     if target < border_bottom + min(max(0.0, space), MIN_SPACE) - 1e-6:
         target += pitch
     box.margin_bottom = target - border_bottom - negative
+
+
+def _make_page(context, *args, **kwargs):
+    """The page, its footnote area moved up to the grid line above it, so
+    that the footnote rule and the notes keep the same distance from the
+    grid on every page (the space left over goes below the notes)."""
+    result = _original["make_page"](context, *args, **kwargs)
+    page = result[0]
+    root, footnote_area = page.children[:2]
+    pitch = _length_px(root.style, _PITCH_KEY)
+    if pitch and footnote_area.children:
+        origin = page.content_box_y()
+        top = footnote_area.position_y
+        grid_line = origin + math.floor((top - origin) / pitch + 1e-6) * pitch
+        if _lowest_content(root) <= grid_line + 1e-6:
+            footnote_area.translate(dy=grid_line - top)
+    return result
+
+
+def _lowest_content(box) -> float:
+    """The bottom of what `box` draws: its lines, images and framed boxes (a
+    box broken at the page's foot reaches down to it whatever it holds)."""
+    from weasyprint.formatting_structure import boxes
+
+    lowest = -math.inf
+    for child in box.descendants():
+        style = child.style
+        framed = isinstance(child, boxes.BlockBox) and (
+            style["background_color"].alpha > 0
+            or any(style[f"border_{side}_width"] for side in ("top", "bottom")))
+        if isinstance(child, (boxes.LineBox, boxes.ReplacedBox)) or framed:
+            lowest = max(lowest, child.border_box_y() + child.border_height())
+    return lowest
 
 
 def _grid_origin(context) -> float:
