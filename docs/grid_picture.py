@@ -84,7 +84,7 @@ def main() -> None:
     out.paste(images[0], (0, 0))
     out.paste(images[1], (images[0].width + 20, 0))
     target = ROOT / "docs" / "img" / "grid-before-after.png"
-    out.save(target, optimize=True)
+    out.quantize(colors=128).save(target, optimize=True)  # a palette keeps the file small
     print(f"wrote {target}")
 
 
