@@ -117,8 +117,10 @@ def test_key_figures_that_no_longer_fit_move_whole_to_the_next_page(tmp_path):
 def test_an_overlap_made_on_purpose_fails_the_build_naming_article_and_page(tmp_path, monkeypatch):
     from caipdf.render import html
 
-    # A stylesheet in the issue's folder pulls the body up over the lead.
-    (tmp_path / "overlap.css").write_text(".article--first .lead { margin-bottom: -14mm; }")
+    # A stylesheet in the issue's folder pulls the body up over the lead (and
+    # takes the lead off the line grid, which would end it below the lead).
+    (tmp_path / "overlap.css").write_text(
+        ".article--first .lead { margin-bottom: -14mm; --caipdf-grid: none; }")
     monkeypatch.setattr(html, "STYLESHEETS", html.STYLESHEETS + (str(tmp_path / "overlap.css"),))
     issue = write(tmp_path, issue_text(f"- lead: {SENTENCE * 4}\n" + paragraph() * 8))
     with pytest.raises(CaipdfError) as caught:

@@ -4,7 +4,8 @@
 - `layout`: no text over other text or outside its area, no column left
   more than a third short, and how far each article's last page is from full;
 - `tables`: no table row split over columns, no table wider than its column;
-- `notes`: each key-figures note inside its circle.
+- `notes`: each key-figures note inside its circle;
+- `grid`: every body line on the page's line grid (warnings).
 
 The first two read the pages through `pages.read_pages`; all read
 WeasyPrint's boxes.
@@ -26,12 +27,13 @@ class Findings:
 
 
 def run(issue: Issue, rendering: Rendering) -> Findings:
-    from caipdf.checks import layout, notes, pageplan, tables
+    from caipdf.checks import grid, layout, notes, pageplan, tables
     from caipdf.checks.pages import read_pages
 
     pages, measures = read_pages(rendering.document)
     findings = Findings(pageplan.check(issue, rendering, pages, measures))
     layout_errors, findings.warnings = layout.check(issue, pages, measures)
+    findings.warnings += grid.check(issue, pages, measures)
     findings.errors += (layout_errors + tables.check(issue, rendering)
                         + notes.check(issue, rendering))
     return findings

@@ -26,6 +26,8 @@ def run(args: argparse.Namespace) -> int:
         print(line)
     for line in typesetting_lines(issue, laid_out):
         print(line)
+    for line in grid_lines(laid_out):
+        print(line)
     for warning in laid_out.warnings:
         print(warning, file=sys.stderr)
     if laid_out.problems:
@@ -53,6 +55,17 @@ def typesetting_lines(issue, laid_out: pipeline.LaidOutIssue) -> list[str]:
         report = measure(pdf, expected={article.id: article.page for article in issue.articles})
     return ["typesetting (JLREQ), measured from the glyph positions:",
             *(f"  {line}" for line in report.lines())]
+
+
+def grid_lines(laid_out: pipeline.LaidOutIssue) -> list[str]:
+    """How many body lines are on the page's line grid, and the ones that are not."""
+    from caipdf.checks import grid
+    from caipdf.checks.pages import read_pages
+
+    pages, measures = read_pages(laid_out.rendering.document)
+    lines, off = grid.body_lines(pages), grid.off_grid(pages, measures)
+    return [f"line grid: {len(lines) - len(off)} of {len(lines)} body lines on the page grid",
+            *(f"  p.{found.page} {found.line.article}: {found.describe()}" for found in off)]
 
 
 def report_lines(laid_out: pipeline.LaidOutIssue) -> list[str]:

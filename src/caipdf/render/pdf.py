@@ -27,6 +27,7 @@ import weasyprint  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
+from caipdf.typesetting import grid  # noqa: E402
 from caipdf.render import font_subsets, line_memo, tag_sources, weasyprint_fixes  # noqa: E402
 
 weasyprint_fixes.install()  # footnotes stay on their call's page: see the module
@@ -35,6 +36,7 @@ tag_sources.install()  # structure elements remember their HTML: see the module
 font_subsets.install()  # the same font subsets on every machine: see the module
 
 typesetting.install()  # Japanese body text to JLREQ: see docs/typesetting.md
+grid.install()  # body lines on the page's line grid: see caipdf.typesetting.grid
 
 
 class LocalFetcher(URLFetcher):

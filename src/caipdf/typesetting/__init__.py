@@ -8,7 +8,9 @@ computed style has the custom property `--caipdf-typesetting: jlreq`
 - `jlreq`: character classes and the rules (pure Python);
 - `justify`: the WeasyPrint hooks;
 - `ruby`: readings over their bases (placed after layout, drawn with them);
-- `metrics`: measuring a built PDF against the targets of issue 3.
+- `metrics`: measuring a built PDF against the targets of issue 3;
+- `grid`: the WeasyPrint hook that puts body lines on the page's line grid;
+- `grid_metrics`: measuring the line grid of a built PDF (issue 13).
 
 The design is described in docs/typesetting.md.
 """

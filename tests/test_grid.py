@@ -1,0 +1,181 @@
+"""The line grid (caipdf.typesetting.grid), measured from the PDFs' glyph
+positions (caipdf.typesetting.grid_metrics): every body line on the page's
+grid, in vol.19 and the test volumes, with photos in their slots and
+without, and in every layout copy-fitting tries."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from caipdf.commands.build import build
+from caipdf.typesetting import grid, grid_metrics, metrics
+from conftest import ROOT, VOL19
+from photos import camera_photo, fill_photo_slots, issue_with_figures, save_jpeg
+
+VOLUMES = [VOL19, *sorted((ROOT / "tests" / "volumes").glob("*.yaml"))]
+
+
+def test_the_hook_is_installed_on_the_weasyprint_it_was_written_for():
+    import caipdf.render.pdf  # noqa: F401  (installs the hooks)
+    from weasyprint.layout import block
+
+    assert block.block_level_layout is grid._block_level_layout
+    assert grid.changed_functions() == [], (
+        "WeasyPrint changed functions the line grid relies on: read them again, "
+        "port src/caipdf/typesetting/grid.py and update grid.FINGERPRINTS")
+
+
+def test_a_changed_weasyprint_function_is_refused(monkeypatch):
+    from caipdf.render.weasyprint_fixes import WeasyPrintMismatch
+
+    import caipdf.render.pdf  # noqa: F401  (installs the hooks)
+
+    monkeypatch.setitem(grid.FINGERPRINTS, "layout.block._in_flow_layout", "0" * 64)
+    with pytest.raises(WeasyPrintMismatch, match="_in_flow_layout"):
+        grid.check_weasyprint()
+
+
+def test_the_grid_starts_where_the_first_line_of_a_page_is(vol19_pdf):
+    """FIRST_BASELINE comes from the fonts; the top line of page 3 (body text
+    from the text area's top) must sit on it."""
+    page = pdfium.PdfDocument(vol19_pdf)[2]
+    lines, _ = metrics._lines(3, metrics._glyphs(page), metrics._spanning_ranges(page))
+    top = max(lines, key=lambda line: line.y)
+    height = page.get_trimbox()[3] - page.get_trimbox()[1]
+    assert abs(height - top.y - grid_metrics.TEXT_TOP - grid_metrics.FIRST_BASELINE) < 0.05
+
+
+def _copy_with_photos(issue: Path, folder: Path) -> Path:
+    copy = folder / issue.name
+    shutil.copy(issue, copy)
+    assert fill_photo_slots(copy, size=(1600, 1200))
+    return copy
+
+
+@pytest.fixture(scope="module", params=[(volume, photos) for volume in VOLUMES
+                                        for photos in (False, True)],
+                ids=[f"{volume.stem}-{'photos' if photos else 'placeholders'}"
+                     for volume in VOLUMES for photos in (False, True)])
+def built(request, tmp_path_factory):
+    volume, photos = request.param
+    folder = tmp_path_factory.mktemp(volume.stem)
+    source = _copy_with_photos(volume, folder) if photos else volume
+    return build(source, folder / "out.pdf").output   # raises on a page plan or layout error
+
+
+def test_body_lines_are_on_the_page_grid(built):
+    report = grid_metrics.measure(built)
+    assert report.body_lines > 40
+    assert report.share >= grid_metrics.ON_GRID_SHARE_MIN, report.lines()
+    assert report.feet_off_grid == [], report.feet_off_grid
+    assert report.off_neighbour <= 0.02 * report.body_lines, report.lines()
+
+
+FOOTNOTE_MARGIN = 9.0  # pt: @footnote's margin-top (12px) above its rule, newsletter.css
+
+
+def footnote_rules(pdf: Path) -> list[float]:
+    """Per page with footnotes, how far (pt) its footnote rule lies below
+    the text area's top: the top of the path framing the footnotes (7.5 pt
+    Mincho) across the text width."""
+    import pypdfium2.raw as raw
+
+    found = []
+    document = pdfium.PdfDocument(pdf)
+    for page in document:
+        left, bottom, right, top = page.get_trimbox()
+        notes = [glyph.y for glyph in metrics._glyphs(page)
+                 if glyph.mincho and abs(glyph.size - 7.5) < 0.05]
+        if not notes:
+            continue
+        rules = [obj.get_bounds()[3] - bottom
+                 for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=4)
+                 if 400 < obj.get_bounds()[2] - obj.get_bounds()[0] < 520   # the text width
+                 and obj.get_bounds()[1] - bottom < min(notes) < obj.get_bounds()[3] - bottom]
+        found.append(top - bottom - max(rules) - grid_metrics.TEXT_TOP)
+    document.close()
+    return found
+
+
+def off_pitch(length: float) -> float:
+    return abs((length + metrics.PITCH / 2) % metrics.PITCH - metrics.PITCH / 2)
+
+
+def test_the_footnote_rule_is_as_far_from_the_grid_on_every_page(built):
+    rules = footnote_rules(built)
+    assert rules   # every volume has footnotes
+    assert all(off_pitch(rule - FOOTNOTE_MARGIN) < grid_metrics.TOLERANCE for rule in rules), rules
+
+
+def test_the_body_figures_hold_on_the_grid(built):
+    report = metrics.measure(built)
+    assert report.kinsoku_violations == []
+    assert report.shortfall_median <= metrics.SHORTFALL_MEDIAN_MAX
+    if report.punctuation_pairs:
+        assert report.punctuation_median <= metrics.PUNCTUATION_MEDIAN_MAX
+    assert not report.page_plan_problems
+
+
+def test_the_metric_fails_without_the_grid(tmp_path, monkeypatch):
+    """With the hook taken out, vol.19 is as issue 13 found it: most body
+    lines off the page grid."""
+    from weasyprint.layout import block
+
+    import caipdf.render.pdf  # noqa: F401
+    from weasyprint.layout import page
+
+    monkeypatch.setattr(block, "block_level_layout", grid._original["block_level_layout"])
+    monkeypatch.setattr(page, "make_page", grid._original["make_page"])
+    result = build(VOL19, tmp_path / "plain.pdf")
+    report = grid_metrics.measure(result.output)
+    assert report.share < 0.5, report.lines()
+    rules = footnote_rules(result.output)
+    assert rules and any(off_pitch(rule - FOOTNOTE_MARGIN) > 1 for rule in rules), rules
+    assert report.off_neighbour > 0.2 * report.body_lines
+    # The build's check, read from WeasyPrint's boxes, finds the same lines.
+    warned = [warning for warning in result.warnings if "off the line grid" in warning]
+    counted = sum(int(re.search(r"has (\d+) body lines?", warning)[1]) for warning in warned)
+    assert counted == len(report.off_grid)
+
+
+def test_caipdf_check_counts_the_lines_on_the_grid(capfd):
+    from caipdf.cli import main
+
+    assert main(["check", str(VOL19)]) == 0
+    found = re.search(r"line grid: (\d+) of (\d+) body lines on the page grid", capfd.readouterr().out)
+    assert found and found[1] == found[2] and int(found[2]) > 300
+
+
+def test_every_size_copy_fitting_tries_is_on_the_grid(tmp_path, monkeypatch):
+    from caipdf import copyfit
+    from caipdf.render.pdf import write_pdf
+
+    tried = []
+    fit = copyfit.fit
+
+    def recording_fit(issue, widths, attempt, rendering_of):
+        def recorded(heights):
+            laid = attempt(heights)
+            tried.append((dict(heights), write_pdf(rendering_of(laid))))
+            return laid
+        return fit(issue, widths, recorded, rendering_of)
+
+    monkeypatch.setattr(copyfit, "fit", recording_fit)
+    save_jpeg(camera_photo(1600, 1200), tmp_path / "images" / "photo.jpg")
+    sentence = "これは試験用の文章で、段組の高さを満たすために繰り返されます。"
+    blocks = "".join(f"- p: {sentence * 5}\n" for _ in range(10))
+    blocks += ('- figure: images/photo.jpg\n  aspect: "4:3"\n  alt: 写真\n'
+               '  caption: 伸び縮みする図\n  size: "60%–200%"\n')
+    blocks += "".join(f"- p: {sentence * 2}\n" for _ in range(2))
+    build(issue_with_figures(tmp_path, blocks), tmp_path / "out.pdf")
+
+    sizes = {round(height, 3) for heights, _ in tried for height in heights.values()}
+    assert len(sizes) >= 2, tried   # the figure took more than one size
+    for number, (heights, pdf) in enumerate(tried):
+        path = tmp_path / f"try{number}.pdf"
+        path.write_bytes(pdf)
+        report = grid_metrics.measure(path)
+        assert report.off_grid == [] and report.feet_off_grid == [], (heights, report.lines())
