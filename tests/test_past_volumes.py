@@ -15,14 +15,14 @@ import pikepdf
 import pypdf
 import pytest
 
-from browser import CHROMIUM, chromium
+from browser import chromium_or_skip
 from caipdf.archive import build_archive
 from caipdf.archive import past
 from caipdf.cli import main
 from caipdf.errors import CaipdfError
 from caipdf.pdf import verapdf
 from caipdf.structure.loader import load_volume
-from conftest import ROOT, VOL19
+from conftest import ROOT, VOL19, flip_one_byte
 from past_volumes import (
     PRINTED_PAGE_2, cmyk_pdf, declare, printed_pdf, scanned_pdf,
 )
@@ -174,10 +174,7 @@ def test_a_second_run_keeps_the_past_volumes(archive):
 def test_verify_catches_a_flipped_byte_in_a_past_volume(archive, tmp_path, capfd):
     copy = tmp_path / "archive"
     shutil.copytree(archive[1], copy)
-    pdf = copy / "vol918.pdf"
-    data = bytearray(pdf.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    pdf.write_bytes(bytes(data))
+    flip_one_byte(copy / "vol918.pdf")
     assert main(["archive", "--verify", str(copy)]) == 1
     out = capfd.readouterr().out
     assert "MISMATCH vol918.pdf: sha256 differs" in out
@@ -315,12 +312,7 @@ def test_shards_built_apart_merge_into_one_archive(tmp_path, capfd):
 
 @pytest.fixture(scope="module")
 def catalogue(archive):
-    if not CHROMIUM.exists():
-        pytest.skip("no Chromium at /usr/bin/chromium: make test runs 'apt-get install "
-                    "chromium', which failed or was not run")
-    pytest.importorskip("playwright.sync_api",
-                        reason="Playwright is not installed: pip install -e '.[test]'")
-    with chromium() as browser:
+    with chromium_or_skip() as browser:
         page = browser.new_page()
         page.goto((archive[1] / "index.html").as_uri())
         yield page

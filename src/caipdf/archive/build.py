@@ -132,7 +132,6 @@ def _up_to_date(entry: dict, issue_file: Path, archive_dir: Path) -> bool:
 def build_volume(issue_file: Path, archive_dir: Path) -> dict:
     """Build one volume into the archive (in a worker process); its manifest entry."""
     from caipdf import pipeline
-    from caipdf.atomic import write_atomically
     from caipdf.profiles import PROFILES
     from caipdf.structure.inline import plain_text
     from caipdf.structure.loader import load_volume
@@ -146,21 +145,11 @@ def build_volume(issue_file: Path, archive_dir: Path) -> dict:
     laid_out = pipeline.lay_out(issue, profile=profile)
     if laid_out.problems:
         raise CaipdfError(laid_out.problems)
-    output = archive_dir / f"{issue_file.stem}.pdf"
-    write_atomically(output, pipeline.pdf_bytes(laid_out, profile))
-    thumbnail = archive_dir / THUMBNAILS / f"{issue_file.stem}.png"
-    _write_thumbnail(output, thumbnail)
-    text, text_sha256 = search.write_volume_text(archive_dir, output)
     return {
         "kind": "typeset",
-        "file": output.name,
-        "sha256": sha256(output),
-        "bytes": output.stat().st_size,
+        **_store_volume(archive_dir, issue_file.stem, pipeline.pdf_bytes(laid_out, profile)),
         "pages": laid_out.pages,
-        "volume": issue.volume,
-        "title": f"{issue.series.title_ja} vol.{issue.volume}",
-        "title_en": f"{issue.series.title} vol.{issue.volume}",
-        "date": issue.issued,
+        **_names(issue),
         "cover_line": plain_text(issue.cover_line),
         "contents": [{"page": article.page, "title": " ".join(plain_text(article.toc).split())}
                      for article in issue.articles],
@@ -168,34 +157,18 @@ def build_volume(issue_file: Path, archive_dir: Path) -> dict:
         "source_sha256": hashlib.sha256(issue.source_bytes).hexdigest(),
         "inputs_sha256": provenance.inputs_digest(issue),
         "layouts_sha256": provenance.layouts_digest(),
-        "thumbnail": thumbnail.relative_to(archive_dir).as_posix(),
-        "thumbnail_sha256": sha256(thumbnail),
-        "text": text,
-        "text_sha256": text_sha256,
         "tools": provenance.tool_versions(),
     }
 
 
 def convert_past_volume(volume, archive_dir: Path) -> dict:
     """Convert a past volume's printed PDF into the archive; its manifest entry."""
-    from caipdf.atomic import write_atomically
-
     data, conversion = past.convert(volume)
-    output = archive_dir / f"{volume.source.stem}.pdf"
-    write_atomically(output, data)
-    thumbnail = archive_dir / THUMBNAILS / f"{volume.source.stem}.png"
-    _write_thumbnail(output, thumbnail)
-    text, text_sha256 = search.write_volume_text(archive_dir, output)
     return {
         "kind": "past",
-        "file": output.name,
-        "sha256": sha256(output),
-        "bytes": output.stat().st_size,
+        **_store_volume(archive_dir, volume.source.stem, data),
         "pages": volume.pages,
-        "volume": volume.volume,
-        "title": f"{volume.series.title_ja} vol.{volume.volume}",
-        "title_en": f"{volume.series.title} vol.{volume.volume}",
-        "date": volume.issued,
+        **_names(volume),
         "cover_line": volume.cover_line or "",
         "contents": [{"page": entry.page, "title": entry.title} for entry in volume.contents],
         "source": volume.source.name,
@@ -207,12 +180,28 @@ def convert_past_volume(volume, archive_dir: Path) -> dict:
         "text_source": conversion["text_source"],
         "ocr_pages": conversion["ocr_pages"],
         "changes": conversion["changes"],
-        "thumbnail": thumbnail.relative_to(archive_dir).as_posix(),
-        "thumbnail_sha256": sha256(thumbnail),
-        "text": text,
-        "text_sha256": text_sha256,
         "tools": conversion["tools"],
     }
+
+
+def _store_volume(archive_dir: Path, stem: str, data: bytes) -> dict:
+    """Write a volume's PDF, its cover thumbnail and its text; their manifest fields."""
+    from caipdf.atomic import write_atomically
+
+    output = archive_dir / f"{stem}.pdf"
+    write_atomically(output, data)
+    thumbnail = archive_dir / THUMBNAILS / f"{stem}.png"
+    _write_thumbnail(output, thumbnail)
+    text, text_sha256 = search.write_volume_text(archive_dir, output)
+    return {"file": output.name, "sha256": sha256(output), "bytes": output.stat().st_size,
+            "thumbnail": thumbnail.relative_to(archive_dir).as_posix(),
+            "thumbnail_sha256": sha256(thumbnail), "text": text, "text_sha256": text_sha256}
+
+
+def _names(volume) -> dict:
+    """How the catalogue names a volume (an Issue or a PastVolume)."""
+    return {"volume": volume.volume, "title": f"{volume.series.title_ja} vol.{volume.volume}",
+            "title_en": f"{volume.series.title} vol.{volume.volume}", "date": volume.issued}
 
 
 def _write_thumbnail(pdf: Path, target: Path) -> None:
