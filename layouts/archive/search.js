@@ -55,8 +55,9 @@
 
   function show(hits, query) {
     list.replaceChildren();
+    const count = hits.length === MAX_HITS ? `more than ${MAX_HITS}` : hits.length;
     summary.textContent = query.trim() === "" ? "" :
-      `「${query.trim()}」: ${hits.length === MAX_HITS ? "more than " + MAX_HITS : hits.length} pages`;
+      `「${query.trim()}」: ${count} ${hits.length === 1 ? "page" : "pages"}`;
     for (const { page, from, to } of hits) {
       const item = document.createElement("li");
       item.className = "hit";
