@@ -228,6 +228,32 @@ def test_a_cmyk_page_is_converted_to_srgb_and_the_archive_says_so_for_that_page(
     assert entry["changes"][0]["page"] == 1
 
 
+@needs_engine
+@needs_verapdf
+def test_a_print_shops_pdf_x_in_cmyk_becomes_pdf_a_3b_in_srgb(vol19_pdf, tmp_path, capfd):
+    """A real printed file: vol.19's print edition (PDF/X-4, CMYK, registration
+    colour in the marks, transparency flattened onto the paper) as a past volume."""
+    issues = tmp_path / "issues"
+    (issues / "printed").mkdir(parents=True)
+    shutil.copy(vol19_pdf, issues / "printed" / "vol917.pdf")
+    declare(issues, "vol917", 917, "2019-03", "printed/vol917.pdf", 12,
+            [(2, "気候変動枠組条約第25回締約国会議"), (4, "JCMパートナー会合の開催")])
+    assert main(["archive", str(issues), "-o", str(tmp_path / "archive")]) == 0
+    copy = tmp_path / "archive" / "vol917.pdf"
+    verdict = verapdf.validate(copy, "PDF/A-3b", VERAPDF)
+    assert verdict.compliant and not verdict.failed_rules, str(verdict)
+    changes = manifest_of(tmp_path / "archive")["vol917.pdf"]["changes"]
+    assert [change["page"] for change in changes] == list(range(1, 13))
+    assert all(any(what.startswith("colour converted from DeviceCMYK") for what in change["changes"])
+               for change in changes)
+    assert not any("pixels look different" in what for change in changes for what in change["changes"])
+    assert "気候変動枠組条約" in search_index(tmp_path / "archive")["pages"][1]["text"]
+    said = [line for line in capfd.readouterr().err.splitlines() if "changed its look" in line]
+    assert said and all(re.match(r"  vol917\.pdf pages? [0-9–, ]+: the conversion changed its look: "
+                                 r"colour converted from DeviceCMYK", line) for line in said), said
+    assert len(said) < 12, "pages with the same change share a line"
+
+
 def test_a_font_the_archival_copy_does_not_embed_is_an_error_naming_it(tmp_path):
     issues = tmp_path / "issues"
     issues.mkdir()

@@ -100,9 +100,8 @@ def build_archive(issues_dir: Path, archive_dir: Path, jobs: int | None = None,
                     entries[issue_file.name] = future.result()
                     result.built.append(issue_file.name)
                     progress(f"[{done}/{total}] {issue_file.name}: built")
-                    for change in entries[issue_file.name].get("changes", []):
-                        progress(f"  {entries[issue_file.name]['file']} page {change['page']}: "
-                                 f"the conversion changed its look: {'; '.join(change['changes'])}")
+                    for line in _change_lines(entries[issue_file.name]):
+                        progress(line)
                 except Exception as error:  # one volume's failure must not lose the others
                     if isinstance(error, BrokenProcessPool):  # a worker died (e.g. SIGSEGV)
                         error = "a worker process crashed (its volume, or one built beside it)"
@@ -116,6 +115,28 @@ def build_archive(issues_dir: Path, archive_dir: Path, jobs: int | None = None,
     _write_catalogue(archive_dir, manifest)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _change_lines(entry: dict) -> list[str]:
+    """The pages of a past volume whose look the conversion changed, one line
+    per kind of change (a printed volume in CMYK has every page converted)."""
+    pages_by_change: dict[str, list[int]] = {}
+    for change in entry.get("changes", []):
+        pages_by_change.setdefault("; ".join(change["changes"]), []).append(change["page"])
+    return [f"  {entry['file']} {_pages(pages)}: the conversion changed its look: {what}"
+            for what, pages in pages_by_change.items()]
+
+
+def _pages(numbers: list[int]) -> str:
+    """'page 3', or 'pages 1–4, 7' for runs of pages."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    spans = [f"{run[0]}–{run[-1]}" if len(run) > 1 else f"{run[0]}" for run in runs]
+    return f"page {spans[0]}" if len(numbers) == 1 else f"pages {', '.join(spans)}"
 
 
 def _newest_first(entry: dict) -> tuple:
