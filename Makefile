@@ -36,7 +36,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/archive_speed.py; archive=$$?; \
 	$(BIN)/python benchmarks/photos.py; photos=$$?; \
 	$(BIN)/python benchmarks/table_speed.py; tables=$$?; \
-	exit $$(( edit || archive || photos || tables ))
+	$(BIN)/python benchmarks/past_volumes.py; past=$$?; \
+	exit $$(( edit || archive || photos || tables || past ))
 
 # WeasyPrint needs Pango from the system; say so plainly when it is missing.
 check-libs:

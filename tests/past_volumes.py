@@ -56,8 +56,8 @@ def printed_pdf(target: Path) -> Path:
     return target
 
 
-def scanned_pdf(target: Path, dpi: int = 200) -> Path:
-    """One A4 page that is an image only: the text drawn into it, as a scanner gives it."""
+def scanned_pdf(target: Path, dpi: int = 200, pages: int = 1) -> Path:
+    """A4 pages that are images only, the text drawn into them, as a scanner gives them."""
     from PIL import Image, ImageDraw, ImageFont
 
     font = ImageFont.truetype(str(GOTHIC), round(dpi * 0.4))  # about 29 pt
@@ -65,7 +65,8 @@ def scanned_pdf(target: Path, dpi: int = 200) -> Path:
     draw = ImageDraw.Draw(page)
     for number, line in enumerate(SCANNED_LINES):
         draw.text((dpi, dpi * (1 + number)), line, font=font, fill=0)
-    page.save(target, resolution=dpi)
+    page.save(target, resolution=dpi, save_all=True,
+              append_images=[page.copy() for _ in range(pages - 1)])
     return target
 
 
