@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -118,7 +119,9 @@ def _run_engine(volume: PastVolume, ocr_pages: list[int], folder: Path) -> Path:
              "ocrmypdf", "--output-type", "pdf", "--skip-text", "--language", OCR_LANGUAGES,
              "--optimize", "0", "--jobs", "1", "--quiet", str(volume.pdf), str(printed))
     definitions = folder / "pdfa.ps"
-    definitions.write_text(_PDFA_DEFINITIONS.replace("PROFILE", str(SRGB_PROFILE)), encoding="ascii")
+    # a PostScript string: its backslashes and parentheses escaped
+    profile = re.sub(r"([\\()])", r"\\\1", str(SRGB_PROFILE))
+    definitions.write_text(_PDFA_DEFINITIONS.replace("PROFILE", profile), encoding="utf-8")
     converted = folder / "converted.pdf"
     _run(volume, "Ghostscript could not convert it to PDF/A-3b",
          "gs", "-q", "-dBATCH", "-dNOPAUSE", "-dSAFER", f"--permit-file-read={SRGB_PROFILE}",
