@@ -7,6 +7,8 @@ import contextlib
 import os
 from pathlib import Path
 
+import pytest
+
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the networking flags Chromium waits on services this closed network lacks.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -28,3 +30,15 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def chromium_or_skip():
+    """chromium(), or the test skipped, saying why, where it cannot run."""
+    if not CHROMIUM.exists():
+        pytest.skip("no Chromium at /usr/bin/chromium: make test runs 'apt-get install "
+                    "chromium', which failed or was not run")
+    pytest.importorskip("playwright.sync_api",
+                        reason="Playwright is not installed: pip install -e '.[test]'")
+    with chromium() as launched:
+        yield launched

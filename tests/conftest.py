@@ -32,3 +32,10 @@ def edit_paragraph(issue: Path, article: str, addition: str) -> None:
     start = text.index("- p: ", text.index(f"- id: {article}\n"))
     stop = text.index("。", start)
     issue.write_text(text[:stop] + addition + text[stop:], encoding="utf-8")
+
+
+def flip_one_byte(path: Path) -> None:
+    """Flip the lowest bit of the byte in the middle of a file: the smallest damage."""
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))

@@ -12,7 +12,7 @@ import pytest
 
 from caipdf.archive import build_archive, extract_sources, verify_archive
 from caipdf.cli import main
-from conftest import ROOT, VOL19
+from conftest import ROOT, VOL19, flip_one_byte
 
 VOLUMES = sorted((ROOT / "tests" / "archive_volumes").glob("*.yaml"))
 
@@ -80,10 +80,7 @@ def test_one_flipped_byte_fails_verify_naming_the_file(archive, tmp_path, capfd)
     _, folder, _ = archive
     copy = tmp_path / "archive"
     shutil.copytree(folder, copy)
-    pdf = copy / "vol901.pdf"
-    data = bytearray(pdf.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    pdf.write_bytes(bytes(data))
+    flip_one_byte(copy / "vol901.pdf")
     assert main(["archive", "--verify", str(copy)]) == 1
     out = capfd.readouterr().out
     assert "MISMATCH vol901.pdf" in out

@@ -20,7 +20,7 @@ import pypdf
 import pytest
 from PIL import Image
 
-from browser import CHROMIUM, chromium
+from browser import chromium_or_skip
 from conftest import ROOT, VOL19, edit_paragraph
 from pdfcheck import page_texts, squeeze
 
@@ -201,12 +201,7 @@ def test_by_default_it_listens_on_127_0_0_1_only(shared_desk):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("no Chromium at /usr/bin/chromium: make test runs 'apt-get install "
-                    "chromium', which failed or was not run")
-    pytest.importorskip("playwright.sync_api",
-                        reason="Playwright is not installed: pip install -e '.[test]'")
-    with chromium() as launched:
+    with chromium_or_skip() as launched:
         yield launched
 
 

@@ -16,6 +16,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from caipdf.structure.loader import load_volume
+    from caipdf.structure.model import PastVolume
+
+    volume = load_volume(args.issue)
+    if isinstance(volume, PastVolume):  # nothing to lay out: the archive converts its PDF
+        print(f"{args.issue}: valid past volume, kept as printed ({volume.pdf_path}, "
+              f"{volume.pages} pages, {len(volume.contents)} contents entries)")
+        return 0
     issue = pipeline.read(args.issue)
     print(f"{args.issue}: valid ({len(issue.articles)} articles, every character in the fonts)")
     print("laying out …", file=sys.stderr)

@@ -22,7 +22,7 @@ import pydyf
 import weasyprint
 
 from caipdf import provenance
-from caipdf.structure.model import Issue
+from caipdf.structure.model import Issue, PastVolume
 
 BUILD_INFO = "caipdf-build.json"
 NAMESPACE = "https://caipdf.example/ns/issue/1.0/"
@@ -33,6 +33,10 @@ PROPERTIES = [  # name, XMP value type, description
     ("layoutsSHA256", "Text", "sha256 over the layouts, fonts and colour profiles used"),
     ("caipdfVersion", "Text", "version of caipdf that built the file"),
     ("weasyprintVersion", "Text", "version of WeasyPrint that laid it out"),
+    # past volumes, kept as printed and converted (caipdf.archive.past)
+    ("originalSHA256", "Text", "sha256 of the printed PDF this copy was converted from"),
+    ("convertedWith", "Text", "the engine that converted the printed PDF, with its versions"),
+    ("textSource", "Text", "where the text layer comes from: the printed PDF, or OCR"),
 ]
 
 
@@ -71,7 +75,7 @@ def build_info(issue: Issue) -> dict:
 
 
 def attachments(issue: Issue, info: dict) -> list[weasyprint.Attachment]:
-    when = _issue_datetime(issue)
+    when = issue_datetime(issue)
     found = [weasyprint.Attachment(string=contents, name=name, relationship="Source",
                                    description="source of this volume", created=when, modified=when)
              for name, contents in source_files(issue)]
@@ -82,7 +86,7 @@ def attachments(issue: Issue, info: dict) -> list[weasyprint.Attachment]:
     return found
 
 
-def _issue_datetime(issue: Issue) -> datetime:
+def issue_datetime(issue: Issue | PastVolume) -> datetime:
     """Midnight on the first of the issue's month in Japan, as UTC (WeasyPrint
     writes attachment dates with a Z), the same instant as the PDF's dates."""
     japan = timezone(timedelta(hours=9))
@@ -98,14 +102,64 @@ def deduplicate_associated_files(pdf: pydyf.PDF) -> None:
 
 def enrich_xmp(pdf: pydyf.PDF, issue: Issue, info: dict) -> None:
     """Add titles in both languages, language, publisher, date and the caipdf fields."""
-    title_ja = f"{issue.series.title_ja} vol.{issue.volume}"
-    title_en = f"{issue.series.title} vol.{issue.volume}"
-    date = issue.issued
-    values = {"volume": str(issue.volume), "issueDate": date,
-              "sourceSHA256": info["source_sha256"], "layoutsSHA256": info["layouts_sha256"],
-              "caipdfVersion": info["tools"]["caipdf"],
-              "weasyprintVersion": info["tools"]["weasyprint"]}
-    fields = "".join(f"<caipdf:{name}>{escape(values[name])}</caipdf:{name}>" for name, *_ in PROPERTIES)
+    titles, description = xmp_additions(
+        series=issue.series, volume=issue.volume, date=issue.issued,
+        publishers=[issue.colophon.publisher, issue.colophon.producer],
+        creator_tool=f"caipdf {info['tools']['caipdf']} (WeasyPrint {info['tools']['weasyprint']})",
+        fields={"sourceSHA256": info["source_sha256"], "layoutsSHA256": info["layouts_sha256"],
+                "caipdfVersion": info["tools"]["caipdf"],
+                "weasyprintVersion": info["tools"]["weasyprint"]})
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
+            xmp = b"".join(chunk if isinstance(chunk, bytes) else str(chunk).encode()
+                           for chunk in obj.stream)
+            # The title WeasyPrint wrote (x-default, from <title>) gains its two languages.
+            xmp = re.sub(rb"(<dc:title><rdf:Alt>.*?</rdf:li>)", lambda m: m[1] + titles, xmp, count=1)
+            xmp = xmp.replace(b"</rdf:RDF>", description + b"</rdf:RDF>", 1)
+            obj.stream = [xmp]
+
+
+def past_volume_xmp(volume: PastVolume, info: dict, when: datetime) -> bytes:
+    """The whole XMP packet of a past volume's archival copy: its PDF/A-3b
+    identification and dates (the issue's month, not the conversion's day)
+    and the same titles, publishers and caipdf fields as caipdf's own volumes."""
+    titles, description = xmp_additions(
+        series=volume.series, volume=volume.volume, date=volume.issued,
+        publishers=[name for name in (volume.publisher, volume.producer) if name],
+        creator_tool=f"caipdf {info['tools']['caipdf']} ({info['converted_with']})",
+        fields={"sourceSHA256": info["source_sha256"], "originalSHA256": info["original_sha256"],
+                "caipdfVersion": info["tools"]["caipdf"],
+                "convertedWith": info["converted_with"], "textSource": info["text_source"]})
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    title_en = f"{volume.series.title} vol.{volume.volume}"
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">'
+        "<pdfaid:part>3</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance></rdf:Description>"
+        '<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">'
+        f"<pdf:Producer>{escape(info['converted_with'])}</pdf:Producer></rdf:Description>"
+        '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
+        f"<xmp:CreateDate>{stamp}</xmp:CreateDate><xmp:ModifyDate>{stamp}</xmp:ModifyDate>"
+        f"<xmp:MetadataDate>{stamp}</xmp:MetadataDate></rdf:Description>"
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        "<dc:format>application/pdf</dc:format><dc:title><rdf:Alt>"
+        f'<rdf:li xml:lang="x-default">{escape(title_en)}</rdf:li>').encode() + titles + (
+        "</rdf:Alt></dc:title></rdf:Description>").encode() + description + (
+        '</rdf:RDF></x:xmpmeta><?xpacket end="r"?>').encode()
+
+
+def xmp_additions(series, volume: int, date: str, publishers: list[str], creator_tool: str,
+                  fields: dict[str, str]) -> tuple[bytes, bytes]:
+    """(the ja and en dc:title entries, the rdf:Description of language,
+    publishers, date, identifier, creator tool and caipdf fields) that every
+    archival volume carries, caipdf's own and the past ones alike."""
+    title_ja = f"{series.title_ja} vol.{volume}"
+    title_en = f"{series.title} vol.{volume}"
+    values = {"volume": str(volume), "issueDate": date, **fields}
+    own_fields = "".join(f"<caipdf:{name}>{escape(values[name])}</caipdf:{name}>"
+                         for name, *_ in PROPERTIES if name in values)
     properties = "".join(
         '<rdf:li rdf:parseType="Resource">'
         f"<pdfaProperty:name>{name}</pdfaProperty:name>"
@@ -113,6 +167,7 @@ def enrich_xmp(pdf: pydyf.PDF, issue: Issue, info: dict) -> None:
         "<pdfaProperty:category>external</pdfaProperty:category>"
         f"<pdfaProperty:description>{escape(text)}</pdfaProperty:description></rdf:li>"
         for name, kind, text in PROPERTIES)
+    publisher_items = "".join(f"<rdf:li>{escape(name)}</rdf:li>" for name in publishers)
     description = (
         '<rdf:Description rdf:about="" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
@@ -121,13 +176,11 @@ def enrich_xmp(pdf: pydyf.PDF, issue: Issue, info: dict) -> None:
         'xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#" '
         f'xmlns:caipdf="{NAMESPACE}">'
         f"<dc:language><rdf:Bag><rdf:li>ja</rdf:li></rdf:Bag></dc:language>"
-        f"<dc:publisher><rdf:Bag><rdf:li>{escape(issue.colophon.publisher)}</rdf:li>"
-        f"<rdf:li>{escape(issue.colophon.producer)}</rdf:li></rdf:Bag></dc:publisher>"
+        f"<dc:publisher><rdf:Bag>{publisher_items}</rdf:Bag></dc:publisher>"
         f"<dc:date><rdf:Seq><rdf:li>{date}</rdf:li></rdf:Seq></dc:date>"
         f"<dc:identifier>{escape(title_en)}</dc:identifier>"
-        f"<xmp:CreatorTool>caipdf {escape(info['tools']['caipdf'])} "
-        f"(WeasyPrint {escape(info['tools']['weasyprint'])})</xmp:CreatorTool>"
-        f"{fields}"
+        f"<xmp:CreatorTool>{escape(creator_tool)}</xmp:CreatorTool>"
+        f"{own_fields}"
         "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">"
         "<pdfaSchema:schema>caipdf issue metadata</pdfaSchema:schema>"
         f"<pdfaSchema:namespaceURI>{NAMESPACE}</pdfaSchema:namespaceURI>"
@@ -137,11 +190,4 @@ def enrich_xmp(pdf: pydyf.PDF, issue: Issue, info: dict) -> None:
         "</rdf:Description>").encode()
     titles = (f'<rdf:li xml:lang="ja">{escape(title_ja)}</rdf:li>'
               f'<rdf:li xml:lang="en">{escape(title_en)}</rdf:li>').encode()
-    for obj in pdf.objects:
-        if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
-            xmp = b"".join(chunk if isinstance(chunk, bytes) else str(chunk).encode()
-                           for chunk in obj.stream)
-            # The title WeasyPrint wrote (x-default, from <title>) gains its two languages.
-            xmp = re.sub(rb"(<dc:title><rdf:Alt>.*?</rdf:li>)", lambda m: m[1] + titles, xmp, count=1)
-            xmp = xmp.replace(b"</rdf:RDF>", description + b"</rdf:RDF>", 1)
-            obj.stream = [xmp]
+    return titles, description

@@ -54,6 +54,14 @@ FIELDS = {
                   "population": (INT, False)},
     "infobox": {"title": (TEXT, True), "subtitle": (TEXT, False), "url": (PLAIN, False),
                 "list": (("list", TEXT), False), "list_title": (TEXT, False)},
+    # A volume published before caipdf, kept as its printed PDF (docs/format.md).
+    "past_volume": {
+        "series": ("series", True), "volume": (INT, True), "issued": (MONTH, True),
+        "pages": (INT, True), "pdf": (PLAIN, True), "publisher": (PLAIN, True),
+        "producer": (PLAIN, False), "cover_line": (PLAIN, False),
+        "contents": (("list", "contents_entry"), True),
+    },
+    "contents_entry": {"page": (INT, True), "title": (PLAIN, True)},
 }
 
 # block kind → (the type of its own value, {extra key: type})

@@ -12,7 +12,7 @@ from caipdf.structure.fields import BLOCKS
 from caipdf.structure.fields import keys as fields_of
 from caipdf.structure.model import (
     Article, BulletList, Cell, Colophon, Contact, Figure, Heading, InfoBox, Issue,
-    KeyFigure, KeyFigures, Paragraph, Quote, Series, Table,
+    ContentsEntry, KeyFigure, KeyFigures, Paragraph, PastVolume, Quote, Series, Table,
 )
 from caipdf.structure.source import Located, read_bytes, read_yaml
 
@@ -23,14 +23,30 @@ RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>|&(#\d+|#x[0-9a-fA
 
 def load_issue(path: Path) -> Issue:
     """Read and validate the issue file at `path`; raise CaipdfError listing every problem."""
+    volume = load_volume(path)
+    if isinstance(volume, PastVolume):
+        raise CaipdfError(Problem(Location(Path(path), 1, 1),
+                                  f"{Path(path).name} declares a past volume kept as printed "
+                                  f"({volume.pdf_path}): there is nothing to typeset",
+                                  "archive it with 'caipdf archive', or write its articles "
+                                  "instead of 'pdf:' (docs/format.md)"))
+    return volume
+
+
+def load_volume(path: Path) -> Issue | PastVolume:
+    """An issue to typeset, or a past volume kept as printed (its file says `pdf:`)."""
     path = Path(path)
     reader = _Reader(path)
     data = read_bytes(path)  # read once: what is laid out is what gets attached and hashed
-    issue = reader.issue(read_yaml(path, data))
-    issue.source_bytes = data
+    root = read_yaml(path, data)
+    if isinstance(root.value, dict) and "pdf" in root.value:
+        volume = reader.past_volume(root)
+    else:
+        volume = reader.issue(root)
+    volume.source_bytes = data
     if reader.problems:
         raise CaipdfError(reader.problems)
-    return issue
+    return volume
 
 
 class _Reader:
@@ -152,6 +168,74 @@ class _Reader:
         articles = self.articles(top.get("articles"), pages or 0)
         return Issue(self.path, series, volume, year, month, pages, cover_line or [],
                      cover_image, colophon, articles, texts=self.texts)
+
+    # -- a past volume, kept as printed ---------------------------------------------
+
+    def past_volume(self, root: Located) -> PastVolume:
+        top = self.mapping(root, "a past volume", *fields_of("past_volume"))
+        pages = self.integer(top.get("pages"), "pages", 1, 999)
+        year, month = self.issued(top.get("issued"))
+        pdf_path, pdf = self.printed_pdf(top.get("pdf"), top.get("pages"), pages)
+        return PastVolume(
+            self.path, self.series(top.get("series")), self.integer(top.get("volume"), "volume", 1, 9999),
+            year, month, pages, pdf, pdf_path,
+            publisher=self.string(top.get("publisher"), "publisher"),
+            contents=self.contents(top.get("contents"), pages or 0),
+            producer=self.string(top.get("producer"), "producer"),
+            cover_line=self.string(top.get("cover_line"), "cover_line"))
+
+    def printed_pdf(self, node: Located | None, pages_node: Located | None,
+                    pages: int | None) -> tuple[str, Path | None]:
+        """The printed PDF, inside the issue's folder, readable, with the declared pages."""
+        import pypdf
+
+        path = self.string(node, "pdf")
+        if path is None:
+            return "", None
+        file = self.base / path
+        if Path(path).is_absolute() or ".." in Path(path).parts or "://" in path:
+            self.error(node, f"the PDF '{path}' is outside the issue's folder",
+                       "put the printed PDF in the issue's folder and give its path relative to it")
+            return path, None
+        if not file.is_file():
+            self.error(node, f"the PDF '{path}' does not exist (looked for {file})",
+                       "give the path of the printed PDF relative to the issue file")
+            return path, None
+        if not file.resolve().is_relative_to(self.base.resolve()):
+            self.error(node, f"the PDF '{path}' is a link to {file.resolve()}, outside the issue's folder",
+                       "copy the PDF into the issue's folder")
+            return path, None
+        try:
+            found = len(pypdf.PdfReader(str(file)).pages)
+        except Exception as error:  # pypdf raises many kinds for a damaged file
+            self.error(node, f"the PDF '{path}' cannot be read ({type(error).__name__}: {error})",
+                       "give the PDF as it was sent to print, not a damaged or encrypted copy")
+            return path, None
+        if pages is not None and found != pages:
+            self.error(pages_node, f"pages is {pages}, but '{path}' has {found} pages",
+                       f"write pages: {found}, or give the complete PDF")
+        return path, file
+
+    def contents(self, node: Located | None, pages: int) -> list[ContentsEntry]:
+        items = self.sequence(node, "contents")
+        if node is not None and not items:
+            self.error(node, "the contents list is empty", "list each article as '- page: N' and 'title: …'")
+        entries: list[ContentsEntry] = []
+        for item in items:
+            fields = self.mapping(item, "a contents entry", *fields_of("contents_entry"))
+            page = self.integer(fields.get("page"), "page", 1, 999)
+            title = self.string(fields.get("title"), "title")
+            if page is None or title is None:
+                continue
+            if pages and page > pages:
+                self.error(fields["page"], f"the contents entry '{title}' is on page {page}, "
+                           f"but the volume has {pages} pages", "fix its 'page' or 'pages'")
+            elif entries and page < entries[-1].page:
+                self.error(fields["page"], f"the contents entry '{title}' (page {page}) comes "
+                           f"after '{entries[-1].title}' (page {entries[-1].page})",
+                           "list the contents in page order")
+            entries.append(ContentsEntry(page, " ".join(title.split())))
+        return entries
 
     def series(self, node: Located | None) -> Series | None:
         if node is None:

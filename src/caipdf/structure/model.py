@@ -242,3 +242,40 @@ class Issue:
         for article in self.articles:
             found += [block for block in article.blocks if isinstance(block, Figure)]
         return found
+
+
+# -- past volumes ----------------------------------------------------------------
+
+@dataclass
+class ContentsEntry:
+    page: int  # the page of the printed volume the article starts on
+    title: str
+
+
+@dataclass
+class PastVolume:
+    """A volume published before caipdf, kept as the PDF it was printed from:
+    the archive converts that PDF and catalogues it by this metadata."""
+    source: Path  # the issue file that declares it
+    series: Series
+    volume: int
+    year: int
+    month: int
+    pages: int
+    pdf: Path  # the printed PDF, resolved
+    pdf_path: str  # as written in the issue file, relative to it
+    publisher: str
+    contents: list[ContentsEntry]
+    producer: str | None = None
+    cover_line: str | None = None
+    source_bytes: bytes = field(default=b"", repr=False)  # the issue file as it was read
+
+    @property
+    def issued(self) -> str:
+        """The month of publication as YYYY-MM."""
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def article_on(self, page: int) -> ContentsEntry | None:
+        """The contents entry covering `page`: the last one starting on it or before."""
+        covering = [entry for entry in self.contents if entry.page <= page]
+        return covering[-1] if covering else None

@@ -51,7 +51,7 @@ def _object(fields: dict) -> dict:
 
 
 def issue_schema() -> dict:
-    definitions = {kind: _object(fields) for kind, fields in FIELDS.items() if kind != "issue"}
+    definitions = {kind: _object(fields) for kind, fields in FIELDS.items()}
     definitions["block"] = {"oneOf": [
         _object({kind: (own, True), **{key: (spec, False) for key, spec in extra.items()}})
         for kind, (own, extra) in BLOCKS.items()]}
@@ -59,7 +59,8 @@ def issue_schema() -> dict:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://caipdf.example/issue.schema.json",
         "title": "caipdf issue file",
-        "description": "One volume of the CAI Newsletter; see docs/format.md.",
-        **_object(FIELDS["issue"]),
+        "description": "One volume of the CAI Newsletter, typeset by caipdf or kept as "
+                       "printed (pdf:); see docs/format.md.",
+        "oneOf": [{"$ref": "#/$defs/issue"}, {"$ref": "#/$defs/past_volume"}],
         "$defs": definitions,
     }

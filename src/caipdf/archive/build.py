@@ -1,10 +1,12 @@
-"""The archive of past volumes: PDF/A-3b files, a manifest and an offline catalogue.
+"""Building the archive: PDF/A-3b files, a manifest and an offline catalogue.
 
 `build_archive` builds every volume of a folder of issue files in parallel,
-skipping those whose inputs (the issue file, its images, the layouts, fonts,
-colour profiles and tool versions) are unchanged since the manifest was
-written. `verify_archive` re-hashes every file against the manifest and can
-rebuild each volume from the sources attached to its own PDF.
+skipping those whose inputs (the issue file, its images or printed PDF, the
+layouts, fonts, colour profiles and tool versions) are unchanged since the
+manifest was written; a past volume (`pdf:`) is converted (caipdf.archive.past).
+`verify_archive` re-hashes every file against the manifest and can rebuild
+each volume from the sources attached to its own PDF. `merge_archives`
+joins archives built apart (shards of one office's volumes, docs/archive.md).
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from caipdf import paths, provenance
+from caipdf.archive import past, search
 from caipdf.errors import CaipdfError, Problem
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
 THUMBNAILS = "thumbs"
 THUMBNAIL_WIDTH = 240
-FORMAT = 1
+FORMAT = 2  # 2: past volumes, and every volume's text for the search
 
 
 def sha256(path: Path) -> str:
@@ -37,10 +40,14 @@ def sha256(path: Path) -> str:
 
 def inputs_digest(issue_file: Path) -> str:
     """What the volume's PDF depends on (cheap: reads, no layout)."""
-    from caipdf.structure.loader import load_issue
+    from caipdf.structure.loader import load_volume
+    from caipdf.structure.model import PastVolume
 
     try:
-        return provenance.inputs_digest(load_issue(issue_file))
+        volume = load_volume(issue_file)
+        if isinstance(volume, PastVolume):
+            return past.inputs_digest(volume)
+        return provenance.inputs_digest(volume)
     except CaipdfError:
         return "unreadable"  # a broken issue is never up to date: its build will say why
 
@@ -93,6 +100,8 @@ def build_archive(issues_dir: Path, archive_dir: Path, jobs: int | None = None,
                     entries[issue_file.name] = future.result()
                     result.built.append(issue_file.name)
                     progress(f"[{done}/{total}] {issue_file.name}: built")
+                    for line in _change_lines(entries[issue_file.name]):
+                        progress(line)
                 except Exception as error:  # one volume's failure must not lose the others
                     if isinstance(error, BrokenProcessPool):  # a worker died (e.g. SIGSEGV)
                         error = "a worker process crashed (its volume, or one built beside it)"
@@ -103,10 +112,31 @@ def build_archive(issues_dir: Path, archive_dir: Path, jobs: int | None = None,
                     if issue_file.name in previous:  # keep the last good volume
                         entries[issue_file.name] = previous[issue_file.name]
     manifest = {"format": FORMAT, "volumes": sorted(entries.values(), key=_newest_first)}
-    _write_json(archive_dir / MANIFEST, manifest)
-    _write_index(archive_dir, manifest)
+    _write_catalogue(archive_dir, manifest)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _change_lines(entry: dict) -> list[str]:
+    """The pages of a past volume whose look the conversion changed, one line
+    per kind of change (a printed volume in CMYK has every page converted)."""
+    pages_by_change: dict[str, list[int]] = {}
+    for change in entry.get("changes", []):
+        pages_by_change.setdefault("; ".join(change["changes"]), []).append(change["page"])
+    return [f"  {entry['file']} {_pages(pages)}: the conversion changed its look: {what}"
+            for what, pages in pages_by_change.items()]
+
+
+def _pages(numbers: list[int]) -> str:
+    """'page 3', or 'pages 1–4, 7' for runs of pages."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    spans = [f"{run[0]}–{run[-1]}" if len(run) > 1 else f"{run[0]}" for run in runs]
+    return f"page {spans[0]}" if len(numbers) == 1 else f"pages {', '.join(spans)}"
 
 
 def _newest_first(entry: dict) -> tuple:
@@ -114,36 +144,33 @@ def _newest_first(entry: dict) -> tuple:
 
 
 def _up_to_date(entry: dict, issue_file: Path, archive_dir: Path) -> bool:
-    pdf = archive_dir / entry["file"]
+    pdf, text = archive_dir / entry["file"], archive_dir / entry["text"]
     return (entry.get("inputs_sha256") == inputs_digest(issue_file) and pdf.is_file()
-            and pdf.stat().st_size == entry["bytes"] and sha256(pdf) == entry["sha256"])
+            and pdf.stat().st_size == entry["bytes"] and sha256(pdf) == entry["sha256"]
+            and text.is_file() and sha256(text) == entry["text_sha256"])
 
 
 def build_volume(issue_file: Path, archive_dir: Path) -> dict:
     """Build one volume into the archive (in a worker process); its manifest entry."""
     from caipdf import pipeline
-    from caipdf.atomic import write_atomically
     from caipdf.profiles import PROFILES
     from caipdf.structure.inline import plain_text
+    from caipdf.structure.loader import load_volume
+    from caipdf.structure.model import PastVolume
 
+    volume = load_volume(issue_file)
+    if isinstance(volume, PastVolume):
+        return convert_past_volume(volume, archive_dir)
     profile = PROFILES["archive"]
     issue = pipeline.read(issue_file)  # read once: laid out, attached and hashed alike
     laid_out = pipeline.lay_out(issue, profile=profile)
     if laid_out.problems:
         raise CaipdfError(laid_out.problems)
-    output = archive_dir / f"{issue_file.stem}.pdf"
-    write_atomically(output, pipeline.pdf_bytes(laid_out, profile))
-    thumbnail = archive_dir / THUMBNAILS / f"{issue_file.stem}.png"
-    _write_thumbnail(output, thumbnail)
     return {
-        "file": output.name,
-        "sha256": sha256(output),
-        "bytes": output.stat().st_size,
+        "kind": "typeset",
+        **_store_volume(archive_dir, issue_file.stem, pipeline.pdf_bytes(laid_out, profile)),
         "pages": laid_out.pages,
-        "volume": issue.volume,
-        "title": f"{issue.series.title_ja} vol.{issue.volume}",
-        "title_en": f"{issue.series.title} vol.{issue.volume}",
-        "date": issue.issued,
+        **_names(issue),
         "cover_line": plain_text(issue.cover_line),
         "contents": [{"page": article.page, "title": " ".join(plain_text(article.toc).split())}
                      for article in issue.articles],
@@ -151,10 +178,51 @@ def build_volume(issue_file: Path, archive_dir: Path) -> dict:
         "source_sha256": hashlib.sha256(issue.source_bytes).hexdigest(),
         "inputs_sha256": provenance.inputs_digest(issue),
         "layouts_sha256": provenance.layouts_digest(),
-        "thumbnail": thumbnail.relative_to(archive_dir).as_posix(),
-        "thumbnail_sha256": sha256(thumbnail),
         "tools": provenance.tool_versions(),
     }
+
+
+def convert_past_volume(volume, archive_dir: Path) -> dict:
+    """Convert a past volume's printed PDF into the archive; its manifest entry."""
+    data, conversion = past.convert(volume)
+    return {
+        "kind": "past",
+        **_store_volume(archive_dir, volume.source.stem, data),
+        "pages": volume.pages,
+        **_names(volume),
+        "cover_line": volume.cover_line or "",
+        "contents": [{"page": entry.page, "title": entry.title} for entry in volume.contents],
+        "source": volume.source.name,
+        "source_sha256": conversion["source_sha256"],
+        "original": volume.pdf_path,
+        "original_sha256": conversion["original_sha256"],
+        "inputs_sha256": past.inputs_digest(volume),
+        "converted_with": conversion["converted_with"],
+        "text_source": conversion["text_source"],
+        "ocr_pages": conversion["ocr_pages"],
+        "changes": conversion["changes"],
+        "tools": conversion["tools"],
+    }
+
+
+def _store_volume(archive_dir: Path, stem: str, data: bytes) -> dict:
+    """Write a volume's PDF, its cover thumbnail and its text; their manifest fields."""
+    from caipdf.atomic import write_atomically
+
+    output = archive_dir / f"{stem}.pdf"
+    write_atomically(output, data)
+    thumbnail = archive_dir / THUMBNAILS / f"{stem}.png"
+    _write_thumbnail(output, thumbnail)
+    text, text_sha256 = search.write_volume_text(archive_dir, output)
+    return {"file": output.name, "sha256": sha256(output), "bytes": output.stat().st_size,
+            "thumbnail": thumbnail.relative_to(archive_dir).as_posix(),
+            "thumbnail_sha256": sha256(thumbnail), "text": text, "text_sha256": text_sha256}
+
+
+def _names(volume) -> dict:
+    """How the catalogue names a volume (an Issue or a PastVolume)."""
+    return {"volume": volume.volume, "title": f"{volume.series.title_ja} vol.{volume.volume}",
+            "title_en": f"{volume.series.title} vol.{volume.volume}", "date": volume.issued}
 
 
 def _write_thumbnail(pdf: Path, target: Path) -> None:
@@ -177,7 +245,7 @@ def _write_thumbnail(pdf: Path, target: Path) -> None:
 
 
 MANIFEST_KEYS = {"file", "sha256", "bytes", "pages", "volume", "date", "source",
-                 "inputs_sha256", "thumbnail", "thumbnail_sha256"}
+                 "inputs_sha256", "thumbnail", "thumbnail_sha256", "text", "text_sha256"}
 
 
 def _read_manifest(archive_dir: Path) -> dict:
@@ -205,12 +273,16 @@ def _write_json(path: Path, data: dict) -> None:
     write_atomically(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode())
 
 
-def _write_index(archive_dir: Path, manifest: dict) -> None:
+def _write_catalogue(archive_dir: Path, manifest: dict) -> None:
+    """The manifest, the search index and index.html, in that order."""
     from caipdf.atomic import write_atomically
     from caipdf.render.html import environment
 
+    _write_json(archive_dir / MANIFEST, manifest)
+    search.write_index(archive_dir, manifest["volumes"])
     template = environment(paths.LAYOUTS).get_template("archive/index.html")
-    write_atomically(archive_dir / INDEX, template.render(volumes=manifest["volumes"]).encode())
+    write_atomically(archive_dir / INDEX, template.render(volumes=manifest["volumes"],
+                                                          search_index=search.INDEX_SCRIPT).encode())
 
 
 # -- verification -------------------------------------------------------------
@@ -224,8 +296,7 @@ def verify_archive(archive_dir: Path, rebuild: bool = False, progress=None) -> l
                                   "build the archive first: caipdf archive issues/ -o ARCHIVE"))
     problems = []
     for entry in manifest["volumes"]:
-        for name, digest in ((entry["file"], entry["sha256"]),
-                             (entry["thumbnail"], entry["thumbnail_sha256"])):
+        for name, digest in _files(entry):
             path = archive_dir / name
             if not path.is_file():
                 problems.append(f"{name}: missing")
@@ -235,6 +306,53 @@ def verify_archive(archive_dir: Path, rebuild: bool = False, progress=None) -> l
             progress(f"  rebuilding {entry['file']} from its attached sources …")
             problems += _rebuild_and_compare(archive_dir / entry["file"], entry)
     return problems
+
+
+def _files(entry: dict) -> list[tuple[str, str]]:
+    """(path in the archive, sha256) of each file a manifest entry lists."""
+    return [(entry["file"], entry["sha256"]), (entry["thumbnail"], entry["thumbnail_sha256"]),
+            (entry["text"], entry["text_sha256"])]
+
+
+# -- merging archives built apart ------------------------------------------------
+
+def merge_archives(shards: list[Path], archive_dir: Path) -> list[str]:
+    """Join archives built apart (shards) into `archive_dir`: every file of every
+    shard, checked against its shard's manifest, then one manifest, search index
+    and catalogue for all. A volume in `archive_dir` already is replaced by a
+    shard's; two shards holding the same issue file is an error. The issue files merged."""
+    import shutil
+
+    problems, chosen = [], {}
+    for shard in shards:
+        manifest = _read_manifest(shard)
+        if not manifest:
+            problems.append(Problem(None, f"{shard} has no {MANIFEST}",
+                                    "give the folders that 'caipdf archive … -o SHARD' wrote"))
+            continue
+        for entry in manifest["volumes"]:
+            for name, digest in _files(entry):
+                if not (shard / name).is_file() or sha256(shard / name) != digest:
+                    problems.append(Problem(None, f"{shard / name} is missing or differs from "
+                                            f"{shard / MANIFEST}", f"run 'caipdf archive' for "
+                                            f"that shard again, or 'caipdf archive --verify {shard}'"))
+            if entry["source"] in chosen:
+                problems.append(Problem(None, f"{entry['source']} is in two shards: "
+                                        f"{chosen[entry['source']][0]} and {shard}",
+                                        "give each issue file to one shard only"))
+            chosen[entry["source"]] = (shard, entry)
+    if problems:
+        raise CaipdfError(problems)
+    entries = {entry["source"]: entry for entry in _read_manifest(archive_dir).get("volumes", [])}
+    for shard, entry in chosen.values():
+        for name, _ in _files(entry):
+            if (shard / name).resolve() != (archive_dir / name).resolve():
+                (archive_dir / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(shard / name, archive_dir / name)
+        entries[entry["source"]] = entry
+    _write_catalogue(archive_dir, {"format": FORMAT,
+                                   "volumes": sorted(entries.values(), key=_newest_first)})
+    return sorted(chosen)
 
 
 def extract_sources(pdf: Path, folder: Path) -> Path:
@@ -259,20 +377,33 @@ def extract_sources(pdf: Path, folder: Path) -> Path:
 
 
 def _rebuild_and_compare(pdf: Path, entry: dict) -> list[str]:
+    """Rebuild a volume from the sources attached to it and compare the bytes:
+    a past volume is converted again from its attached printed PDF, which the
+    engine does byte for byte alike when its versions are the recorded ones."""
     from caipdf.commands.build import build
     from caipdf.profiles import PROFILES
+    from caipdf.structure.loader import load_volume
+    from caipdf.structure.model import PastVolume
 
     with tempfile.TemporaryDirectory(prefix="caipdf-verify-") as folder:
         folder = Path(folder)
+        rebuilt = folder / "rebuilt.pdf"
         try:
             issue_file = extract_sources(pdf, folder / "sources")
-            rebuilt = folder / "rebuilt.pdf"
-            build(issue_file, rebuilt, profile=PROFILES["archive"])
+            volume = load_volume(issue_file)
+            if isinstance(volume, PastVolume):
+                rebuilt.write_bytes(past.convert(volume)[0])
+            else:
+                build(issue_file, rebuilt, profile=PROFILES["archive"])
         except CaipdfError as error:
             return [f"{entry['file']}: cannot be rebuilt from its sources:\n{error}"]
         if rebuilt.read_bytes() != pdf.read_bytes():
+            engine = ""
+            if entry.get("kind") == "past" and entry["tools"] != past.converted_tools():
+                engine = (f"; it was converted with {entry['converted_with']}, this machine "
+                          f"has {past.engine_name()}, whose output may differ")
             return [f"{entry['file']}: a rebuild from its attached sources differs "
-                    f"({rebuilt.stat().st_size:,} bytes against {pdf.stat().st_size:,})"]
+                    f"({rebuilt.stat().st_size:,} bytes against {pdf.stat().st_size:,}){engine}"]
     return []
 
 
