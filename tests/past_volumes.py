@@ -86,3 +86,37 @@ def cmyk_pdf(target: Path, unembedded_text: bool = False) -> Path:
     page.obj.Contents = pdf.make_stream(drawing)
     pdf.save(target)
     return target
+
+
+def with_tounicode_ranges(pdf_path: Path) -> Path:
+    """Rewrite every ToUnicode map of a PDF with `bfrange` entries wherever
+    consecutive codes map to consecutive characters, as Chromium, Skia and
+    many print tools write them (WeasyPrint writes one `bfchar` per code)."""
+    import pikepdf
+
+    from caipdf.archive.tounicode import parse
+
+    with pikepdf.open(pdf_path, allow_overwriting_input=True) as pdf:
+        for font in {font.objgen: font for page in pdf.pages
+                     for _, font in page.Resources.Font.items()}.values():
+            if "/ToUnicode" not in font:
+                continue
+            runs: list[list] = []
+            for code, text in sorted(parse(font.ToUnicode.read_bytes()).items()):
+                if len(text) != 1:
+                    continue
+                if runs and code == runs[-1][1] + 1 and ord(text) == ord(runs[-1][2]) + code - runs[-1][0]:
+                    runs[-1][1] = code
+                else:
+                    runs.append([code, code, text])
+            body = "".join(f"<{first:04X}> <{last:04X}> <{ord(text):04X}>\n"
+                           for first, last, text in runs)
+            font.ToUnicode = pdf.make_stream((
+                "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+                "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                "/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
+                "1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+                f"{len(runs)} beginbfrange\n{body}endbfrange\n"
+                "endcmap CMapName currentdict /CMap defineresource pop end end\n").encode())
+        pdf.save(pdf_path)
+    return pdf_path

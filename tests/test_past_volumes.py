@@ -24,7 +24,7 @@ from caipdf.pdf import verapdf
 from caipdf.structure.loader import load_volume
 from conftest import ROOT, VOL19, flip_one_byte
 from past_volumes import (
-    PRINTED_PAGE_2, cmyk_pdf, declare, printed_pdf, scanned_pdf,
+    PRINTED_PAGE_2, cmyk_pdf, declare, printed_pdf, scanned_pdf, with_tounicode_ranges,
 )
 
 VERAPDF = ROOT.parent / "shared" / "tools" / "verapdf" / "verapdf"
@@ -410,3 +410,31 @@ def test_the_engine_output_is_byte_stable_run_to_run(tmp_path):
     assert first == second
     engine = subprocess.run(["gs", "--version"], capture_output=True, text=True).stdout.strip()
     assert f"Ghostscript {engine}" in past.engine_name()
+
+
+@needs_engine
+@pytest.mark.parametrize("mended", [True, False])
+def test_text_written_with_tounicode_ranges_copies_as_printed(tmp_path, capfd, monkeypatch, mended):
+    """Ghostscript 10.00 rewrites ToUnicode ranges wrong (て で と came out as v w x
+    from a Chromium PDF): the copy takes the printed PDF's maps back, and a page
+    whose text would still copy differently is reported."""
+    from caipdf.archive import tounicode
+    from caipdf.archive.search import fold, page_texts
+
+    if not mended:
+        monkeypatch.setattr(tounicode, "restore", lambda copy, printed, fonts: [])
+    issues = tmp_path / "issues"
+    (issues / "printed").mkdir(parents=True)
+    original = with_tounicode_ranges(printed_pdf(issues / "printed" / "vol918.pdf"))
+    declare(issues, "vol918", 918, "2019-09", "printed/vol918.pdf", 2,
+            [(1, "第918号 湿地特集"), (2, "第二の記事")])
+    assert main(["archive", str(issues), "-o", str(tmp_path / "archive"), "--jobs", "1"]) == 0
+    printed = [fold(text) for text in page_texts(original)]
+    archived = [fold(text) for text in page_texts(tmp_path / "archive" / "vol918.pdf")]
+    err = capfd.readouterr().err
+    if mended:
+        assert archived == printed
+        assert "copies differently" not in err
+    else:  # the engine's bug is real, and the archive says where it shows
+        assert archived != printed
+        assert re.search(r"vol918\.pdf page \d: .*its text copies differently: 「", err), err

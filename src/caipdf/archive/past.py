@@ -29,6 +29,8 @@ from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
+from caipdf.archive import tounicode
+from caipdf.archive.search import fold, page_texts
 from caipdf.errors import CaipdfError, Problem
 from caipdf.structure.model import PastVolume
 
@@ -168,7 +170,8 @@ def _finish(converted: Path, volume: PastVolume, original: bytes, info: dict) ->
 
     when = issue_datetime(volume)  # as for caipdf's own volumes
     pdf_date = when.strftime("D:%Y%m%d%H%M%SZ")
-    with pikepdf.open(converted) as pdf:
+    with pikepdf.open(converted) as pdf, pikepdf.open(io.BytesIO(original)) as printed:
+        info["tounicode_restored"] = tounicode.restore(pdf, printed, _fonts)
         # The conversion's Info (its day, its tools) would contradict the XMP:
         # PDF/A-3 needs none, so none is kept.
         if "/Info" in pdf.trailer:
@@ -213,8 +216,6 @@ def _describe_text_source(ocr_pages: list[int], pages: int) -> str:
 
 
 def _pages_with_text(data: bytes) -> list[bool]:
-    from caipdf.archive.search import page_texts
-
     return [bool(text.strip()) for text in page_texts(data)]
 
 
@@ -264,9 +265,13 @@ def look_changes(before: bytes, after: bytes) -> list[dict]:
         old_pages = [_page_features(page.obj) for page in old.pages]
         new_pages = [_page_features(page.obj) for page in new.pages]
     shares = _changed_pixel_shares(before, after)
+    texts = zip(page_texts(before), page_texts(after))
     report = []
-    for number, (was, now, share) in enumerate(zip(old_pages, new_pages, shares), start=1):
+    for number, (was, now, share, (old_text, new_text)) in enumerate(
+            zip(old_pages, new_pages, shares, texts), start=1):
         changes = []
+        if old_text.strip() and fold(old_text) != fold(new_text):
+            changes.append(f"its text copies differently: {_first_difference(old_text, new_text)}")
         for space in sorted(was["colour spaces"] - now["colour spaces"]):
             changes.append(f"colour converted from {space} to "
                            f"{', '.join(sorted(now['colour spaces'] - was['colour spaces'])) or 'the output intent'}")
@@ -279,6 +284,15 @@ def look_changes(before: bytes, after: bytes) -> list[dict]:
         if changes:
             report.append({"page": number, "changes": changes})
     return report
+
+
+def _first_difference(before: str, after: str, context: int = 6) -> str:
+    """Where two texts of a page first differ, as 「printed」 → 「archived」."""
+    before, after = fold(before), fold(after)
+    start = next((i for i, (a, b) in enumerate(zip(before, after)) if a != b),
+                 min(len(before), len(after)))
+    start = max(0, start - context)
+    return f"「{before[start:start + 2 * context]}」 reads 「{after[start:start + 2 * context]}」"
 
 
 def _page_features(page) -> dict:
