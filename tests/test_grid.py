@@ -317,3 +317,45 @@ def test_columns_a_page_goes_on_from_end_at_its_foot(built, request):
             if foot < holds and text_next and not (kept and foot >= holds - 1):
                 short.append(f"p.{band.page} column {column + 1}: ends {holds - foot} lines short")
     assert short == [], short
+
+
+def _paragraph_runs(lines: list) -> list[int]:
+    """The lines of each paragraph, in reading order, of lines read down the
+    left column, then the right (a paragraph split between them counts once)."""
+    runs = []
+    for line in lines:
+        if not runs or _starts_paragraph(line):
+            runs.append(0)
+        runs[-1] += 1
+    return runs
+
+
+def _shortest_left_column_not_shorter(runs: list[int], widows_orphans: int = 2) -> int:
+    """The fewest lines the left column can hold, breaking only where
+    orphans and widows allow it, without ending above the right column."""
+    total, start, allowed = sum(runs), 0, {0}
+    for lines in runs:
+        allowed |= {start + kept for kept in range(widows_orphans, lines - widows_orphans + 1)}
+        start += lines
+        allowed.add(start)
+    return min(lines for lines in allowed if lines >= total - lines)
+
+
+@pytest.mark.parametrize("sentences", [(5, 5, 5, 5, 3), (4, 6, 2, 5, 5, 4), (3, 3, 7, 2, 6), (8, 4, 4, 6)])
+def test_an_article_of_text_ends_its_columns_as_level_as_widows_and_orphans_allow(tmp_path, sentences):
+    """A page of paragraphs alone: the left column holds the fewest lines
+    that leave it no shorter than the right, breaking only where orphans
+    and widows (2) allow; so one line apart, or level, where they allow it."""
+    sentence = "これは試験用の文章で、段組の高さを満たすために繰り返されます。"
+    blocks = "".join(f"- p: {sentence * count}\n" for count in sentences)
+    result = build(issue_with_figures(tmp_path, blocks), tmp_path / "out.pdf")
+    page = pdfium.PdfDocument(result.output)[1]
+    lines, _ = metrics._lines(2, metrics._glyphs(page), metrics._spanning_ranges(page))
+    columns = [sorted((line for line in lines if line.column == column), key=lambda line: -line.y)
+               for column in (0, 1)]
+    runs = _paragraph_runs(columns[0] + columns[1])
+    assert sum(runs) > 20 and len(runs) == len(sentences) + 1   # all on page 2
+    expected = _shortest_left_column_not_shorter(runs)
+    assert (len(columns[0]), len(columns[1])) == (expected, sum(runs) - expected), runs
+    for column in columns:   # neither column has a gap
+        assert all(abs(upper.y - lower.y - metrics.PITCH) < 0.1 for upper, lower in zip(column, column[1:]))
