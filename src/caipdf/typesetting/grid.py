@@ -186,8 +186,9 @@ class Balancing:
     columns really hold and steps one pitch at a time, and settles on the
     first height at which everything fits and no column ends above the one
     after it. When no height the page holds does that (the next column
-    begins with a heading or figure the first cannot take), it keeps the
-    first height that fits. Multi-column boxes without the mark (the
+    begins with a heading or figure the first cannot take), or the one that
+    does only takes a figure or quote to the first column's foot, it keeps
+    the first height that fits. Multi-column boxes without the mark (the
     contents list) are balanced as WeasyPrint does it."""
 
     #: added to each height tried, against rounding (px)
