@@ -3,8 +3,10 @@ positions (caipdf.typesetting.grid_metrics): every body line on the page's
 grid, in vol.19 and the test volumes, with photos in their slots and
 without, and in every layout copy-fitting tries."""
 
+import math
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -79,13 +81,19 @@ FOOTNOTE_MARGIN = 9.0  # pt: @footnote's margin-top (12px) above its rule, newsl
 
 def footnote_rules(pdf: Path) -> list[float]:
     """Per page with footnotes, how far (pt) its footnote rule lies below
-    the text area's top: the top of the path framing the footnotes (7.5 pt
-    Mincho) across the text width."""
+    the text area's top."""
+    return list(footnote_pages(pdf).values())
+
+
+def footnote_pages(pdf: Path) -> dict[int, float]:
+    """Page number → how far (pt) its footnote rule lies below the text
+    area's top: the top of the path framing the footnotes (7.5 pt Mincho)
+    across the text width."""
     import pypdfium2.raw as raw
 
-    found = []
+    found = {}
     document = pdfium.PdfDocument(pdf)
-    for page in document:
+    for number, page in enumerate(document, start=1):
         left, bottom, right, top = page.get_trimbox()
         notes = [glyph.y for glyph in metrics._glyphs(page)
                  if glyph.mincho and abs(glyph.size - 7.5) < 0.05]
@@ -95,7 +103,7 @@ def footnote_rules(pdf: Path) -> list[float]:
                  for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=4)
                  if 400 < obj.get_bounds()[2] - obj.get_bounds()[0] < 520   # the text width
                  and obj.get_bounds()[1] - bottom < min(notes) < obj.get_bounds()[3] - bottom]
-        found.append(top - bottom - max(rules) - grid_metrics.TEXT_TOP)
+        found[number] = top - bottom - max(rules) - grid_metrics.TEXT_TOP
     document.close()
     return found
 
@@ -179,3 +187,175 @@ def test_every_size_copy_fitting_tries_is_on_the_grid(tmp_path, monkeypatch):
         path.write_bytes(pdf)
         report = grid_metrics.measure(path)
         assert report.off_grid == [] and report.feet_off_grid == [], (heights, report.lines())
+
+
+@dataclass
+class Band:
+    """One run of two columns on a page, read from the PDF: per column, the
+    grid lines down to its foot (the bottom of the lowest thing drawn in
+    it: a body line's box, a heading, a figure, a box), whether that is a
+    body line, and what the column begins with."""
+    page: int
+    feet: list[int]
+    ends_in_text: list[bool]
+    begins_with_text: list[bool]   # a body line first, not a heading or figure
+    begins_kept: list[bool]        # ... a paragraph's first line, or its last two:
+                                   # lines that orphans or widows (2) keep with others
+    last: bool                     # the page's last band with body text
+
+
+def _grid_lines(below_top: float) -> int:
+    return math.ceil(below_top / metrics.PITCH - 0.02)
+
+
+def column_bands(pdf: Path) -> list[Band]:
+    document = pdfium.PdfDocument(pdf)
+    bands = []
+    for number, page in enumerate(document, start=1):
+        height = page.get_trimbox()[3] - page.get_trimbox()[1]
+        cuts = metrics._spanning_ranges(page)
+        lines, _ = metrics._lines(number, metrics._glyphs(page), cuts)
+        text_bottom = height - grid_metrics.TEXT_TOP - grid_metrics.TEXT_HEIGHT
+        trim_x, trim_y = metrics._trim_origin(page)
+        objects = []
+        for obj in page.get_objects(max_depth=4):
+            left, bottom, right, top = obj.get_bounds()
+            left, right, bottom, top = left - trim_x, right - trim_x, bottom - trim_y, top - trim_y
+            column = next((index for index, (low, high) in enumerate(metrics.COLUMNS)
+                           if left >= low - 1 and right <= high + 1), None)
+            within_a_cut = any(cut_bottom < top and bottom < cut_top for cut_bottom, cut_top in cuts)
+            if column is not None and bottom > text_bottom and not within_a_cut:
+                band = sum(1 for cut_bottom, _ in cuts if cut_bottom > top - 0.01)
+                objects.append((band, column, height - top - grid_metrics.TEXT_TOP,
+                                height - bottom - grid_metrics.TEXT_TOP))
+        line_bands = sorted({line.band for line in lines})
+        for band in line_bands:
+            feet, in_text, begins, starts = [], [], [], []
+            for column in (0, 1):
+                own = sorted((line for line in lines if (line.band, line.column) == (band, column)),
+                             key=lambda line: -line.y)
+                drawn = [(top, bottom) for b, c, top, bottom in objects if (b, c) == (band, column)]
+                line_feet = [round((height - line.y - grid_metrics.TEXT_TOP
+                                    - grid_metrics.FIRST_BASELINE) / metrics.PITCH) + 1
+                             for line in own]
+                foot = max([*line_feet, *(_grid_lines(bottom) for _, bottom in drawn)], default=0)
+                feet.append(foot)
+                in_text.append(bool(line_feet) and max(line_feet) == foot)
+                first_line_top = (line_feet[0] - 1) * metrics.PITCH if line_feet else math.inf
+                begins.append(bool(own) and min(top for top, _ in drawn) > first_line_top - 1)
+                starts.append(begins[-1] and (_starts_paragraph(own[0])
+                                              or _paragraph_lines(own) <= 2))
+            bands.append(Band(number, feet, in_text, begins, starts, band == line_bands[-1]))
+    document.close()
+    return bands
+
+
+def _starts_paragraph(line) -> bool:
+    return abs(line.indent - 1) < 0.3
+
+
+def _paragraph_lines(column: list) -> int:
+    """How many lines the paragraph at the top of a column has there."""
+    count = 1
+    for line, following in zip(column, column[1:]):
+        if line.y - following.y > 1.5 * metrics.PITCH or _starts_paragraph(following):
+            break
+        count += 1
+    return count
+
+
+def _continuing_pages(issue: Path) -> set[int]:
+    """The pages an article's text goes on from, as the issue file plans them."""
+    from caipdf.structure.loader import load_issue
+
+    return {page for article in load_issue(issue).articles
+            for page in range(article.page, article.last_page)}
+
+
+def test_balanced_columns_end_level_with_the_longer_on_the_left(built, request):
+    """Where an article's columns are balanced (its last page, or above a
+    page-wide block), the left column never ends above the right one,
+    unless the right one begins with a heading or figure (kept with what
+    follows it, the left column could not take it), or the left one ends
+    in a figure whose spacing below it takes the last line."""
+    volume = request.node.callspec.params["built"][0]
+    continuing = _continuing_pages(volume)
+    uneven = []
+    for band in column_bands(built):
+        if band.last and band.page in continuing:
+            continue
+        (left, right), (left_text, _), (_, right_begins_text) = \
+            band.feet, band.ends_in_text, band.begins_with_text
+        if right_begins_text and left < right - (0 if left_text else 1):
+            uneven.append(f"p.{band.page}: left column {left} lines, right {right}")
+    assert uneven == [], uneven
+
+
+def test_columns_a_page_goes_on_from_end_at_its_foot(built, request):
+    """On a page an article goes on from, each column ends on the last grid
+    line the page holds (less its footnotes), unless what comes next cannot
+    be split there: a heading or figure, or a paragraph's first or last
+    two lines (orphans, widows: a line short)."""
+    volume = request.node.callspec.params["built"][0]
+    continuing = _continuing_pages(volume)
+    bands = column_bands(built)
+    rules = dict(footnote_pages(built))
+    short = []
+    for position, band in enumerate(bands):
+        if not (band.last and band.page in continuing):
+            continue
+        room = (rules.get(band.page, grid_metrics.TEXT_HEIGHT + FOOTNOTE_MARGIN) - FOOTNOTE_MARGIN)
+        holds = math.floor(room / metrics.PITCH + 1e-3)
+        following = bands[position + 1] if position + 1 < len(bands) else None
+        for column, foot in enumerate(band.feet):
+            if column == 0:
+                text_next, kept = band.begins_with_text[1], band.begins_kept[1]
+            elif following is not None:
+                text_next, kept = following.begins_with_text[0], following.begins_kept[0]
+            else:
+                continue
+            if foot < holds and text_next and not (kept and foot >= holds - 1):
+                short.append(f"p.{band.page} column {column + 1}: ends {holds - foot} lines short")
+    assert short == [], short
+
+
+def _paragraph_runs(lines: list) -> list[int]:
+    """The lines of each paragraph, in reading order, of lines read down the
+    left column, then the right (a paragraph split between them counts once)."""
+    runs = []
+    for line in lines:
+        if not runs or _starts_paragraph(line):
+            runs.append(0)
+        runs[-1] += 1
+    return runs
+
+
+def _shortest_left_column_not_shorter(runs: list[int], widows_orphans: int = 2) -> int:
+    """The fewest lines the left column can hold, breaking only where
+    orphans and widows allow it, without ending above the right column."""
+    total, start, allowed = sum(runs), 0, {0}
+    for lines in runs:
+        allowed |= {start + kept for kept in range(widows_orphans, lines - widows_orphans + 1)}
+        start += lines
+        allowed.add(start)
+    return min(lines for lines in allowed if lines >= total - lines)
+
+
+@pytest.mark.parametrize("sentences", [(5, 5, 5, 5, 3), (4, 6, 2, 5, 5, 4), (3, 3, 7, 2, 6), (8, 4, 4, 6)])
+def test_an_article_of_text_ends_its_columns_as_level_as_widows_and_orphans_allow(tmp_path, sentences):
+    """A page of paragraphs alone: the left column holds the fewest lines
+    that leave it no shorter than the right, breaking only where orphans
+    and widows (2) allow; so one line apart, or level, where they allow it."""
+    sentence = "これは試験用の文章で、段組の高さを満たすために繰り返されます。"
+    blocks = "".join(f"- p: {sentence * count}\n" for count in sentences)
+    result = build(issue_with_figures(tmp_path, blocks), tmp_path / "out.pdf")
+    page = pdfium.PdfDocument(result.output)[1]
+    lines, _ = metrics._lines(2, metrics._glyphs(page), metrics._spanning_ranges(page))
+    columns = [sorted((line for line in lines if line.column == column), key=lambda line: -line.y)
+               for column in (0, 1)]
+    runs = _paragraph_runs(columns[0] + columns[1])
+    assert sum(runs) > 20 and len(runs) == len(sentences) + 1   # all on page 2
+    expected = _shortest_left_column_not_shorter(runs)
+    assert (len(columns[0]), len(columns[1])) == (expected, sum(runs) - expected), runs
+    for column in columns:   # neither column has a gap
+        assert all(abs(upper.y - lower.y - metrics.PITCH) < 0.1 for upper, lower in zip(column, column[1:]))

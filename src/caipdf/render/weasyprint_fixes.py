@@ -32,6 +32,13 @@ end of the body, lays out nothing and fails an assertion. The fix records
 the block's own index with the place inside it, and gives that place back
 to the block on the next page.
 
+Balancing columns on the line grid. `columns_layout` balances a run of
+columns by raising their height by the part of the next block that did not
+fit and keeps the first height at which everything fits, often with the
+first column shorter than the next. For the article's columns the start and
+the step of that loop are caipdf.typesetting.grid.Balancing's: whole line
+pitches, kept at the first height whose columns end level or descending.
+
 Reporting footnotes. `_report_footnotes` (same module) moves a page's
 footnotes to the next page, last first, while the footnote area is taller
 than its budget; the area's own margin and rule keep it taller than a budget
@@ -81,8 +88,35 @@ SPANNING_RESUMES = """\
 SPANNING_RESUMES_FIXED = SPANNING_RESUMES.replace("= resume_at", "= {0: resume_at}")
 SPANNING_SKIP = "context, block, original_bottom_space, skip_stack, containing_block,"
 SPANNING_SKIP_FIXED = SPANNING_SKIP.replace(" skip_stack,", " skip_stack and skip_stack[0],")
+# Balancing on the line grid: caipdf.typesetting.grid.Balancing picks the
+# heights to try and the one to keep (its docstring says why).
+BALANCING_STARTS = """\
+                        balancing = True
+                        height = sum(consumed_heights) / count
+"""
+BALANCING_STARTS_ON_GRID = """\
+                        balancing = True
+                        balancer = _caipdf_balancing(box, current_position_y, max_height)
+                        height = balancer.start(new_boxes, consumed_heights, count)
+"""
+BALANCING_STEP = """\
+                if column_skip_stack is None:
+                    # We rendered the whole content, stop
+                    break
+
+                # Increase the column heights and render them again
+                add_height = 1 if lost_space == inf else lost_space
+                height += add_height
+"""
+BALANCING_STEP_ON_GRID = """\
+                settled, height = balancer.advance(
+                    height, new_boxes, column_skip_stack is None, lost_space)
+                if settled:
+                    break
+"""
 FIXES = ((OLD_LINE, NEW_LINE), (COLUMNS_SET, FOOTNOTES_ACCOUNTED),
-         (SPANNING_RESUMES, SPANNING_RESUMES_FIXED), (SPANNING_SKIP, SPANNING_SKIP_FIXED))
+         (SPANNING_RESUMES, SPANNING_RESUMES_FIXED), (SPANNING_SKIP, SPANNING_SKIP_FIXED),
+         (BALANCING_STARTS, BALANCING_STARTS_ON_GRID), (BALANCING_STEP, BALANCING_STEP_ON_GRID))
 
 patched_columns_layout = None  # set by install()
 
@@ -123,6 +157,8 @@ def install() -> None:
     if report.count(OLD_REPORT) != 1:
         raise WeasyPrintMismatch("weasyprint.layout.column._report_footnotes is not the one "
                                  "caipdf's fix was written for")
+    from caipdf.typesetting.grid import Balancing
+    column._caipdf_balancing = Balancing  # the name the balancing fix calls
     code = compile(source, column.__file__, "exec")
     exec(code, column.__dict__)  # rebinds column.columns_layout
     # columns_layout finds _report_footnotes among the module's globals

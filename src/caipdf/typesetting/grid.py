@@ -25,6 +25,10 @@ the page's foot, moves up to the grid line above it (unless something drawn
 reaches below that line), so the footnote rule and the notes stand as far
 from the grid on every page; the space left over goes below the notes.
 
+`Balancing` balances an article's columns in whole pitches, the left
+column ending level with or below the right one where the breaks allow it
+(weasyprint_fixes puts it in WeasyPrint's `columns_layout`).
+
 WeasyPrint's internals change between releases: `install` refuses any
 release but the pinned one and any change to the functions named in
 `FINGERPRINTS` (tests/test_grid.py checks them too). docs/typesetting.md
@@ -162,6 +166,93 @@ def _make_page(context, *args, **kwargs):
         if _lowest_content(root) <= grid_line + 1e-6:
             footnote_area.translate(dy=grid_line - top)
     return result
+
+
+class Balancing:
+    """Balancing one run of columns whose box has `--caipdf-grid: balance`,
+    for WeasyPrint's `columns_layout` (weasyprint_fixes puts it in the loop
+    that tries column heights).
+
+    WeasyPrint starts from the average of the columns' heights, each
+    counted to its box's foot (a paragraph split at the foot of a column
+    fills it), and raises the height by `lost_space`, the part of the next
+    column's first block that did not fit, until everything fits: a step
+    can be a paragraph's whole remainder, and the first height that fits
+    often leaves the first column shorter than the second, a split
+    paragraph's last lines (widows) standing at the top of the second.
+
+    On the grid every column's content ends on a grid line, so the heights
+    worth trying are whole pitches: this starts at the average of what the
+    columns really hold and steps one pitch at a time, and settles on the
+    first height at which everything fits and no column ends above the one
+    after it. When no height the page holds does that (the next column
+    begins with a heading or figure the first cannot take), or the one that
+    does only takes a figure or quote to the first column's foot, it keeps
+    the first height that fits. Multi-column boxes without the mark (the
+    contents list) are balanced as WeasyPrint does it."""
+
+    #: added to each height tried, against rounding (px)
+    SLACK = 0.01
+
+    def __init__(self, box, top: float, max_height: float):
+        balanced = _keyword(box.style, _STYLE_KEY) == "balance"
+        self.pitch = _length_px(box.style, _PITCH_KEY) if balanced else None
+        self.top = top
+        self.max_height = max_height
+        self.fitting: float | None = None
+
+    def start(self, columns, consumed_heights: list[float], count: int) -> float:
+        if not self.pitch:
+            return sum(consumed_heights) / count
+        held = sum(max(0.0, _foot(column) - self.top) for column in columns)
+        return max(1, math.floor(held / count / self.pitch + 1e-6)) * self.pitch + self.SLACK
+
+    def advance(self, height: float, columns, fits: bool, lost_space: float) -> tuple[bool, float]:
+        """(settled, the height to lay the columns out at): settled at the
+        height tried when it is the one, else the next height to try."""
+        if not self.pitch:
+            return fits, height if fits else height + (1 if lost_space == math.inf else lost_space)
+        if fits:
+            if self.fitting is None:
+                self.fitting = height
+            if _descending(columns):
+                # Lines of text moved up to level the columns, not a figure
+                # or quote left at the first column's foot.
+                moved_text = height == self.fitting or _ends_in_text(columns[0])
+                return True, height if moved_text else self.fitting
+        following = (math.floor((height - self.SLACK) / self.pitch + 1e-6) + 1) * self.pitch \
+            + self.SLACK
+        if following > self.max_height and self.fitting is not None:
+            return True, self.fitting
+        return False, following
+
+
+def _descending(columns) -> bool:
+    """No column ends above the next one (half a px of slack)."""
+    feet = [_foot(column) for column in columns]
+    return all(upper >= lower - 0.5 for upper, lower in zip(feet, feet[1:]))
+
+
+def _foot(column) -> float:
+    """The grid line a column's content ends on: the bottom of its last line,
+    or of a snapped block's margin box (a figure, quote or heading takes
+    whole lines with its spacing, its 行取り), or of an image or framed
+    box that is not snapped (a box broken at the column's foot fills it)."""
+    from weasyprint.formatting_structure import boxes
+
+    lowest = -math.inf
+    for child in column.descendants():
+        if isinstance(child, boxes.BlockBox) and _keyword(child.style, _STYLE_KEY) == "snap":
+            lowest = max(lowest, child.position_y + child.margin_height())
+    return max(lowest, _lowest_content(column))
+
+
+def _ends_in_text(column) -> bool:
+    from weasyprint.formatting_structure import boxes
+
+    foot = _foot(column)
+    return any(child.position_y + child.height >= foot - 0.5
+               for child in column.descendants() if isinstance(child, boxes.LineBox))
 
 
 def _lowest_content(box) -> float:

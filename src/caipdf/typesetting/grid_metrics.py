@@ -29,6 +29,7 @@ from caipdf.typesetting import metrics
 from caipdf.typesetting.metrics import BODY_SIZE, MM, PITCH, Line
 
 TEXT_TOP = 15 * MM            # @page margin-top in layouts/newsletter.css
+TEXT_HEIGHT = 262 * MM        # A4's 297 mm less the @page margins, 15 and 20 mm
 # BIZ UD Mincho and the Latin faces: ascent 1802, descent 246 of 2048 units.
 ASCENT, DESCENT = 1802 / 2048, 246 / 2048
 FIRST_BASELINE = (PITCH - BODY_SIZE * (ASCENT + DESCENT)) / 2 + BODY_SIZE * ASCENT
