@@ -1,4 +1,4 @@
-"""Line breaking of display text: phrases, balance, and no short last line.
+"""Line breaking of display text: between phrases, and balanced.
 
 Called by `justify._split_first_line` (WeasyPrint's line splitter) with the
 plain splitter, for text whose style asks for it:
@@ -7,7 +7,8 @@ plain splitter, for text whose style asks for it:
   every phrase (`phrases.inside_phrases`, added by
   `justify._break_attributes`), so a line breaks only between phrases. A
   phrase wider than the line is broken inside after all (`phrase_split`),
-  as CSS `word-break: auto-phrase` does.
+  as CSS `word-break: auto-phrase` does: where its script changes, else
+  wherever kinsoku allows.
 - `--caipdf-text-wrap: balance` (CSS `text-wrap: balance`, which WeasyPrint
   70 lacks): at each line, the rest of the block is broken at a narrower
   width, the narrowest that keeps its number of lines (a binary search), so
