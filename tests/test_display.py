@@ -141,10 +141,19 @@ def test_the_display_figures_fail_on_display_text_set_as_before(plain_display_pd
 
 def test_check_reports_breaks_and_short_last_lines():
     """`caipdf check` reads the laid-out lines: nothing to report in vol.19,
-    and the paragraphs ending on 1–2 characters when the rule is off."""
+    the breaks inside phrases when the layout ignores them, and the
+    paragraphs ending on 1–2 characters when that rule is off."""
     from caipdf import pipeline
     from caipdf.checks import display
+    from caipdf.typesetting import display as display_layout
     from caipdf.typesetting import justify
+
+    display_layout.level = display_layout.ANYWHERE  # break as if there were no phrases
+    try:
+        ignored = display.check(pipeline.lay_out(pipeline.read(VOL19)).rendering)
+    finally:
+        display_layout.level = display_layout.PHRASES
+    assert len(ignored.inside) >= 8
 
     findings = display.check(pipeline.lay_out(pipeline.read(VOL19)).rendering)
     assert findings.breaks >= 15 and findings.inside == [] and findings.short_last == []

@@ -4,8 +4,8 @@ For `caipdf check`: each block whose lines are broken between phrases
 (`--caipdf-line-break: phrase`, docs/typesetting.md) is read line by line,
 and every break that the measure made (not an explicit `\\n`, a `<br>`) is
 looked up in the phrases of the block's text: between two phrases, inside
-a phrase wider than its line (allowed, where its script changes), or
-inside a phrase. Body paragraphs (justified JLREQ text) whose last line
+a phrase wider than its line (one that starts the line and goes on past
+it: allowed), or inside a phrase. Body paragraphs (justified JLREQ text) whose last line
 holds 1 or 2 characters (孤立行) are listed: caipdf avoids them where
 loosening a line within `justify.LOOSEN_MAX` can, so those left are the ones
 an editor would reword.
@@ -64,16 +64,21 @@ def _breaks(lines, texts: list[str], findings: DisplayFindings) -> None:
     # A line broken at a space loses it (WeasyPrint drops it at the break):
     # the element's own text says whether there was one.
     written = " ".join("".join(lines[0][1].element.itertext()).split())
+    starts = phrases.boundaries(text)
     position = 0
     for (page, line), line_text, following in zip(lines, texts[:-1], texts[1:]):
-        position += len(line_text)
-        if _explicit(line) or not line_text.strip() or \
-                f"{line_text.rstrip()[-6:]} {following.lstrip()[:6]}" in written:
+        line_start, position = position, position + len(line_text)
+        if _explicit(line) or not line_text.strip():
             continue
         findings.breaks += 1
-        if phrases.breaks_inside(text, position):
+        at_space = f"{line_text.rstrip()[-6:]} {following.lstrip()[:6]}" in written
+        if not at_space and phrases.breaks_inside(text, position):
             where = f"p.{page}: 「{text[:position].lstrip()[-15:]}/{text[position:][:15]}」"
-            if position in phrases.sub_boundaries(text):
+            # A phrase that began at the line's start (or before) and goes on
+            # past its end is wider than the line.
+            phrase_start = max([0] + [i for i in starts if i <= position]
+                               + [i + 1 for i in range(position) if text[i].isspace()])
+            if phrase_start <= line_start + (len(line_text) - len(line_text.lstrip())):
                 findings.long_phrases.append(where)
             else:
                 findings.inside.append(where)
