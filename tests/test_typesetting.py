@@ -82,7 +82,9 @@ def test_compression_takes_half_an_em_and_names_the_halved_mark():
     ("あぁい", [1]),
     ("あ——い", [2]),              # no break inside ——
     ("あ……い", [2]),
-    ("年2050年", [2, 3, 4]),      # no break inside a number
+    ("年2050年", [2, 3, 4, 5]),   # no break inside a number, nor before its counter
+    ("2019年9月", [1, 2, 3, 4, 6]),  # 「2019年9/月」 (issue 13)
+    ("49.2%です", [1, 4]),        # 4/9 and 2/%; the full stop is left to Pango
     ("１２３", [1, 2]),           # full-width digits too
     ("「あ」", [1, 2]),           # nothing after an opening, nothing before a closing
     ("あいう", []),

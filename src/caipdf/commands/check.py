@@ -36,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
         print(line)
     for line in grid_lines(laid_out):
         print(line)
+    for line in display_lines(laid_out):
+        print(line)
     for warning in laid_out.warnings:
         print(warning, file=sys.stderr)
     if laid_out.problems:
@@ -74,6 +76,14 @@ def grid_lines(laid_out: pipeline.LaidOutIssue) -> list[str]:
     lines, off = grid.body_lines(pages), grid.off_grid(pages, measures)
     return [f"line grid: {len(lines) - len(off)} of {len(lines)} body lines on the page grid",
             *(f"  p.{found.page} {found.line.article}: {found.describe()}" for found in off)]
+
+
+def display_lines(laid_out: pipeline.LaidOutIssue) -> list[str]:
+    """Display text broken inside a phrase, and paragraphs ending on a short line."""
+    from caipdf.checks.display import check
+
+    return ["line breaks (display text and paragraph ends), read from the laid-out lines:",
+            *(f"  {line}" for line in check(laid_out.rendering).lines())]
 
 
 def report_lines(laid_out: pipeline.LaidOutIssue) -> list[str]:

@@ -8,7 +8,11 @@ computed style has the custom property `--caipdf-typesetting: jlreq`
 - `jlreq`: character classes and the rules (pure Python);
 - `justify`: the WeasyPrint hooks;
 - `ruby`: readings over their bases (placed after layout, drawn with them);
+- `phrases` (pure Python) and `display`: display text broken between
+  phrases (`--caipdf-line-break: phrase`) and balanced
+  (`--caipdf-text-wrap: balance`), called from justify's line splitter;
 - `metrics`: measuring a built PDF against the targets of issue 3;
+  `display_metrics`: display text and short last lines (issue 13);
 - `grid`: the WeasyPrint hook that puts body lines on the page's line grid;
 - `grid_metrics`: measuring the line grid of a built PDF (issue 13).
 

@@ -32,7 +32,8 @@ characters of one line):
   punctuation, middle dot, full stop, comma, iteration mark, prolonged
   sound mark ー or small kana; no line ends with an opening bracket or a
   prefixed abbreviation (￥, ＄, …); no break inside ——, …… or a run of
-  digits. caipdf uses the *strict* rule for ー and small kana (JLREQ lists
+  digits, nor between a number and its counter (年, 月, 万, %, …:
+  `COUNTERS`). caipdf uses the *strict* rule for ー and small kana (JLREQ lists
   them as line-start prohibited; CSS `line-break: normal` would allow them
   for Japanese): it is the rule Pango already follows, and a line that
   starts with ー reads as a typo in a newsletter.
@@ -63,6 +64,10 @@ SMALL_KANA = ("ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョ�
 PREFIXED = "￥＄￡＃€№"                                         # cl-12
 POSTFIXED = "°′″℃￠％‰㏋ℓ"                                      # cl-13
 FULLWIDTH_DIGITS = "０１２３４５６７８９"
+#: Counters and units that stay with the number before them at a line end
+#: (「2019年9/月」 and 「2050/年」 would read as two numbers): years, months,
+#: days, large numbers, per cent, yen, times, people, items.
+COUNTERS = "年月日時分秒万億兆円%％倍人件回個歳"
 #: Quotes set from the Latin faces (fonts/make_latin_subsets.py), proportional,
 #: not full-width: brackets for line breaking, but nothing to compress.
 LATIN_QUOTES = "‘’“”"
@@ -297,7 +302,8 @@ _NO_BREAK = re.compile(
     f"(?={_class(NOT_AT_LINE_START)})"
     f"|(?<={_class(NOT_AT_LINE_END)})"
     + "".join(f"|(?<={re.escape(ch)})(?={re.escape(ch)})" for ch in INSEPARABLE)
-    + f"|(?<=[0-9{FULLWIDTH_DIGITS}])(?=[0-9{FULLWIDTH_DIGITS}])")
+    + f"|(?<=[0-9{FULLWIDTH_DIGITS}])(?=[0-9{FULLWIDTH_DIGITS}])"
+    + f"|(?<=[0-9{FULLWIDTH_DIGITS}])(?={_class(COUNTERS)})")
 
 
 def violates_line_start(ch: str) -> bool:

@@ -10,7 +10,8 @@ jlreq`, inherited like any custom property):
    compressed mark and each kana/kanji–Latin boundary (about) the width it
    will have, so Pango breaks lines with those widths, and `allow-breaks:
    false` attributes where JLREQ forbids a break that Pango would make
-   (`jlreq.no_break_before`, less what Pango forbids already).
+   (`jlreq.no_break_before`, less what Pango forbids already), and, for
+   display text that asks for it, inside its phrases (`display`).
 2. `layout.inline.text_align`, once per laid-out line: it works out the
    line's exact spacing from the characters' natural advances — compression
    and 和欧間 across all the line's text boxes, and, for a justified
@@ -40,6 +41,10 @@ jlreq`, inherited like any custom property):
    with its marks' half ems closed up and its 和欧間 at an eighth of an em;
    if more text fits and no line below gets looser for it, that line is
    taken and (2) closes it up to fit (pushing in, 追い込み, JLREQ 3.8.2).
+   Display text is broken between phrases there, and balanced
+   (`display.phrase_split`, `display.balanced_split`).
+   A line whose paragraph would end on 1–2 characters after it is
+   broken a little earlier, within `LOOSEN_MAX` (孤立行).
 
 Nothing is inserted into the text, so no glyph can go missing.
 docs/typesetting.md explains the design.
@@ -64,7 +69,7 @@ from itertools import accumulate
 import pydyf
 
 from caipdf import WEASYPRINT_VERSION
-from caipdf.typesetting import jlreq
+from caipdf.typesetting import display, jlreq
 
 PINNED_VERSION = WEASYPRINT_VERSION
 #: The CSS custom property that switches the rules on: `--caipdf-typesetting: jlreq`.
@@ -349,7 +354,8 @@ def _break_attributes(style, text, base=None):
     font_size = style["font_size"]
     if base is None:
         cache = style.font_config.__dict__.setdefault("_caipdf_break_attributes", {})
-        key = (text, font_size, style["lang"], _pushing_in)
+        in_phrases = display.level if display.wants_phrases(style) else None
+        key = (text, font_size, style["lang"], _pushing_in, in_phrases)
         if key in cache:
             return cache[key]
         if len(cache) > 50_000:
@@ -358,7 +364,10 @@ def _break_attributes(style, text, base=None):
     if _pushing_in:
         spacing += tuple((gap, -jlreq.HALF, owner) for gap, owner in jlreq.squeezable(text))
     lang = style["lang"]
-    no_break = [index for index in jlreq.no_break_before(text)
+    forbidden = jlreq.no_break_before(text)
+    if display.wants_phrases(style):
+        forbidden = sorted(set(forbidden).union(display.no_break(text)))
+    no_break = [index for index in forbidden
                 if _pango_breaks(text[index - 1], text[index], lang)]
     if not spacing and not no_break:
         attrs = None
@@ -418,7 +427,54 @@ LOOSE = 0.06
 LOOKAHEAD = 40
 
 
+#: How loose (em between characters) a line may become so that the last
+#: line of its paragraph gets `SHORT_LAST` characters (孤立行): an eighth
+#: of an em, what a 和欧間 may narrow by. (`caipdf check` lists lines over
+#: 0.1 em as loose.)
+LOOSEN_MAX = jlreq.EIGHTH
+#: A paragraph's last line should hold at least this many characters.
+SHORT_LAST = 3
+
+
 def _split_first_line(text, style, context, max_width, justification_spacing,
+                      is_line_start=True, minimum=False):
+    """WeasyPrint's line splitter, with pushing in (`_split_pushing_in`),
+    then, for justified jlreq text, no short last line of a box: when the
+    rest of the text after this line fits one line but holds fewer than
+    `SHORT_LAST` characters (「す。」 alone), this line is broken a
+    character or two earlier, if it is no looser than `LOOSEN_MAX` for it
+    (JLREQ's rules for 孤立行)."""
+    split = _split_pushing_in(text, style, context, max_width, justification_spacing,
+                              is_line_start, minimum)
+    if (split[2] is None or max_width is None or minimum or _pushing_in
+            or not wants_jlreq(style) or not _justified(style)
+            or not _short(text.encode()[split[2]:].decode())):
+        return split
+
+    def plain(text, width, line_start=True):
+        return _original["split_first_line"](text, style, context, width, justification_spacing,
+                                              line_start, minimum)
+
+    em = style["font_size"]
+    for narrower in range(SHORT_LAST):  # just short of the line's text, then an em more, …
+        earlier = plain(text, min(max_width, split[3]) - 0.01 - narrower * em, is_line_start)
+        if earlier[2] is None or earlier[2] >= split[2]:
+            continue
+        if _spread(earlier, max_width, style) > LOOSEN_MAX:
+            break
+        rest = text.encode()[earlier[2]:].decode()
+        if not _short(rest) and plain(rest, max_width)[2] is None:
+            return earlier
+    return split
+
+
+def _short(rest: str) -> bool:
+    """Whether `rest` is a last line of fewer than `SHORT_LAST` characters."""
+    visible = [ch for ch in rest if ch.strip() and ch not in jlreq.TRANSPARENT]
+    return 0 < len(visible) < SHORT_LAST
+
+
+def _split_pushing_in(text, style, context, max_width, justification_spacing,
                       is_line_start=True, minimum=False):
     """WeasyPrint's line splitter, with pushing in (追い込み, JLREQ 3.8.2).
 
@@ -443,8 +499,16 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
         return _remembered(memo, key, style, lambda: _original["split_first_line"](
             text, style, context, width, justification_spacing, is_line_start, minimum))
 
-    split = _original["split_first_line"](text, style, context, max_width, justification_spacing,
-                                          is_line_start, minimum)
+    def plain(text, width):
+        return _original["split_first_line"](text, style, context, width, justification_spacing,
+                                              is_line_start, minimum)
+
+    if max_width is None or minimum or not display.wants_phrases(style):
+        split = plain(text, max_width)
+    elif display.wants_balance(style):
+        split = display.balanced_split(plain, text, style, context, max_width, is_line_start)
+    else:
+        split = display.phrase_split(plain, text, max_width)
     if (split[2] is None or max_width is None or minimum or _pushing_in
             or not wants_jlreq(style) or not _justified(style)):
         return split

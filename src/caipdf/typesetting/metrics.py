@@ -40,7 +40,8 @@ The figures (targets of issue 3, "Japanese typesetting to JLREQ"):
   the first mark's origin to the second's (median ≤ 0.55 em);
 - kinsoku: lines inside a paragraph starting with a character JLREQ forbids
   at a line start, non-final lines ending with one forbidden at a line end,
-  or a break inside ——, …… or a number (0);
+  or a break inside ——, …… or a number, or between a number and its
+  counter (「2050/年」, `jlreq.COUNTERS`) (0);
 - page plan: every page number of the contents list (page 1, in order) is
   a page where an article's anchor (a named destination) is; with
   `expected` (article id → declared page), each article's anchor is on its
@@ -480,7 +481,7 @@ def _kinsoku(lines: list[Line]) -> list[str]:
         if following:
             last, first = visible[-1], following[0]
             if (last == first and last in jlreq.INSEPARABLE) or \
-                    (jlreq.is_digit(last) and jlreq.is_digit(first)):
+                    (jlreq.is_digit(last) and (jlreq.is_digit(first) or first in jlreq.COUNTERS)):
                 violations.append(f"{line.where()} breaks inside {last}{first}")
     return violations
 
