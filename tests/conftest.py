@@ -39,3 +39,17 @@ def flip_one_byte(path: Path) -> None:
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
+
+
+def verify_with_one_byte_flipped(archive_dir: Path, name: str, scratch: Path, capfd) -> str:
+    """`caipdf archive --verify` on a copy of an archive with one byte of `name`
+    flipped: it must fail; what it printed."""
+    import shutil
+
+    from caipdf.cli import main
+
+    copy = scratch / "archive"
+    shutil.copytree(archive_dir, copy)
+    flip_one_byte(copy / name)
+    assert main(["archive", "--verify", str(copy)]) == 1
+    return capfd.readouterr().out

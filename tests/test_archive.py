@@ -12,7 +12,7 @@ import pytest
 
 from caipdf.archive import build_archive, extract_sources, verify_archive
 from caipdf.cli import main
-from conftest import ROOT, VOL19, flip_one_byte
+from conftest import ROOT, VOL19, verify_with_one_byte_flipped
 
 VOLUMES = sorted((ROOT / "tests" / "archive_volumes").glob("*.yaml"))
 
@@ -77,12 +77,7 @@ def test_verify_with_rebuild_passes(archive, capfd):
 
 
 def test_one_flipped_byte_fails_verify_naming_the_file(archive, tmp_path, capfd):
-    _, folder, _ = archive
-    copy = tmp_path / "archive"
-    shutil.copytree(folder, copy)
-    flip_one_byte(copy / "vol901.pdf")
-    assert main(["archive", "--verify", str(copy)]) == 1
-    out = capfd.readouterr().out
+    out = verify_with_one_byte_flipped(archive[1], "vol901.pdf", tmp_path, capfd)
     assert "MISMATCH vol901.pdf" in out
     assert "vol902.pdf" not in out and "vol19.pdf" not in out
 

@@ -22,7 +22,7 @@ from caipdf.cli import main
 from caipdf.errors import CaipdfError
 from caipdf.pdf import verapdf
 from caipdf.structure.loader import load_volume
-from conftest import ROOT, VOL19, flip_one_byte
+from conftest import ROOT, VOL19, verify_with_one_byte_flipped
 from past_volumes import (
     PRINTED_PAGE_2, cmyk_pdf, declare, printed_pdf, scanned_pdf, with_tounicode_ranges,
 )
@@ -174,11 +174,7 @@ def test_a_second_run_keeps_the_past_volumes(archive):
 
 
 def test_verify_catches_a_flipped_byte_in_a_past_volume(archive, tmp_path, capfd):
-    copy = tmp_path / "archive"
-    shutil.copytree(archive[1], copy)
-    flip_one_byte(copy / "vol918.pdf")
-    assert main(["archive", "--verify", str(copy)]) == 1
-    out = capfd.readouterr().out
+    out = verify_with_one_byte_flipped(archive[1], "vol918.pdf", tmp_path, capfd)
     assert "MISMATCH vol918.pdf: sha256 differs" in out
     assert "vol905.pdf" not in out and "vol19.pdf" not in out
 
