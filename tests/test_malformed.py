@@ -37,3 +37,13 @@ def test_check_reports_the_mistake_and_its_line(path, capfd):
     assert "fix: " in err, "every error says how to fix it"
     located = [message for message in err.split("\n") if f"{path}:{line}:" in message]
     assert located, f"no error at line {line}:\n{err}"
+
+
+def test_a_footnote_called_in_a_text_with_a_mistake_is_not_also_called_unreferenced(capfd):
+    """68's paragraph calls [^note] but cannot be read (its ruby is unclosed):
+    the one mistake is reported, not a second, false one about the footnote."""
+    path = Path(__file__).parent / "malformed" / "68-ruby-unclosed.yaml"
+    assert main(["check", str(path)]) == 1
+    err = capfd.readouterr().err
+    assert "'{' is opened but never closed" in err
+    assert "never referred to" not in err, err

@@ -56,6 +56,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.texts: list[tuple[str, Location]] = []  # every string read, for glyph checks
         self.reference_locations: dict[int, Location] = {}  # id(inline node) → its text
+        self.footnotes_in_unreadable_text: set[str] = set()  # keys called in text with errors
 
     # -- reporting and basic types ------------------------------------------------
 
@@ -108,6 +109,8 @@ class _Reader:
         except inline.InlineSyntaxError as error:
             for problem in error.problems:
                 self.error(node, f"{what}: {problem}", problem.hint)
+            # its footnote calls are not lost, only unread: no "never referred to" for them
+            self.footnotes_in_unreadable_text.update(re.findall(r"\[\^([A-Za-z0-9_-]+)\]", value))
             return None
         for reference in _walk(nodes, (inline.FootnoteRef, inline.PageRef)):
             self.reference_locations[id(reference)] = node.location
@@ -345,7 +348,7 @@ class _Reader:
             ref.number = numbers[ref.key]
             ref.children = footnotes[ref.key][0]
         for key, (_, value) in footnotes.items():
-            if key not in numbers:
+            if key not in numbers and key not in self.footnotes_in_unreadable_text:
                 self.error(value, f"footnote '{key}' is never referred to",
                            f"refer to it with [^{key}] in the text, or remove it")
 
