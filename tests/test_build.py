@@ -11,28 +11,14 @@ import pytest
 from caipdf.commands.build import build
 from caipdf.errors import CaipdfError
 from pdfcheck import page_texts, squeeze
+from small_issue import issue_head
 
 SENTENCE = "これは試験用の文章で、段組の高さを満たすために繰り返されます。"
 
 
 def issue_text(first_paragraphs: int, figure: str = "", pages: int = 3) -> str:
     paragraphs = "\n".join(f"      - p: {SENTENCE * 6}" for _ in range(first_paragraphs))
-    return textwrap.dedent("""\
-        series:
-          initiative: CLEAN ASIA INITIATIVE (CAI)
-          title: CAI NEWSLETTER
-          title_ja: クリーンアジア・イニシアティブ ニュースレター
-        volume: 99
-        issued: 2021-04
-        pages: {pages}
-        cover_line: 試験号
-        colophon:
-          publisher: 発行者
-          producer: 制作者
-          contacts:
-            - name: 連絡先
-              address: 住所
-        articles:
+    return issue_head(pages) + textwrap.dedent("""\
           - id: first
             page: 2
             toc: 最初の記事

@@ -13,6 +13,7 @@ from caipdf.commands.build import build
 from caipdf.errors import CaipdfError
 from layout_pdf import PITCH, read_layout
 from pdfcheck import page_texts, squeeze
+from small_issue import issue_head
 
 SENTENCE = "これは試験用の文章で、段組の高さを満たすために繰り返されます。"
 PARAGRAPH = SENTENCE * 6
@@ -38,28 +39,9 @@ def issue_text(first_blocks: str, first_pages: int = 1, footnotes: dict | None =
     one-page article 'second' after it, on the back page."""
     second = 2 + first_pages
     notes = "".join(f"      {key}: {value}\n" for key, value in (footnotes or {}).items())
-    return textwrap.dedent(f"""\
-        series:
-          initiative: CLEAN ASIA INITIATIVE (CAI)
-          title: CAI NEWSLETTER
-          title_ja: クリーンアジア・イニシアティブ ニュースレター
-        volume: 99
-        issued: 2021-04
-        pages: {second}
-        cover_line: 試験号
-        colophon:
-          publisher: 発行者
-          producer: 制作者
-          contacts:
-            - name: 連絡先
-              address: 住所
-        articles:
-          - id: first
-            page: 2
-            toc: 最初の記事
-            title: 最初の記事
-        """) + (f"    footnotes:\n{notes}" if notes else "") + "    blocks:\n" + \
-        textwrap.indent(first_blocks, "      ") + textwrap.indent(textwrap.dedent(f"""\
+    first = "  - id: first\n    page: 2\n    toc: 最初の記事\n    title: 最初の記事\n"
+    return issue_head(second) + first + (f"    footnotes:\n{notes}" if notes else "") \
+        + "    blocks:\n" + textwrap.indent(first_blocks, "      ") + textwrap.indent(textwrap.dedent(f"""\
             - id: second
               page: {second}
               toc: 次の記事
