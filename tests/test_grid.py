@@ -18,6 +18,9 @@ from conftest import ROOT, VOL19
 from photos import camera_photo, fill_photo_slots, issue_with_figures, save_jpeg
 
 VOLUMES = [VOL19, *sorted((ROOT / "tests" / "volumes").glob("*.yaml"))]
+# The volume of long tables has page-wide tables inside articles, and no photos.
+TABLES = ROOT / "tests" / "samples" / "tables.yaml"
+BUILDS = [*((volume, photos) for volume in VOLUMES for photos in (False, True)), (TABLES, False)]
 
 
 def test_the_hook_is_installed_on_the_weasyprint_it_was_written_for():
@@ -57,10 +60,9 @@ def _copy_with_photos(issue: Path, folder: Path) -> Path:
     return copy
 
 
-@pytest.fixture(scope="module", params=[(volume, photos) for volume in VOLUMES
-                                        for photos in (False, True)],
+@pytest.fixture(scope="module", params=BUILDS,
                 ids=[f"{volume.stem}-{'photos' if photos else 'placeholders'}"
-                     for volume in VOLUMES for photos in (False, True)])
+                     for volume, photos in BUILDS])
 def built(request, tmp_path_factory):
     volume, photos = request.param
     folder = tmp_path_factory.mktemp(volume.stem)

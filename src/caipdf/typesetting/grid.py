@@ -149,6 +149,11 @@ def _snap(box, adjoining_margins: list[float], origin: float, pitch: float) -> N
     if target < border_bottom + min(max(0.0, space), MIN_SPACE) - 1e-6:
         target += pitch
     box.margin_bottom = target - border_bottom - negative
+    # The margins from inside (a table's, collapsing through the box around
+    # it) are counted in `space`: left in the list WeasyPrint collapses next,
+    # a larger one would win over the snapped margin and move what follows
+    # off the grid.
+    adjoining_margins[:] = [margin for margin in adjoining_margins if margin < 0]
 
 
 def _make_page(context, *args, **kwargs):
