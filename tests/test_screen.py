@@ -70,6 +70,12 @@ def vol950_screen_pdf(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tables_screen_pdf(tmp_path_factory) -> Path:
+    """The volume of long tables: tables that run over columns and pages, their header repeated."""
+    return _build(tmp_path_factory, ROOT / "tests" / "samples" / "tables.yaml", "screen")
+
+
+@pytest.fixture(scope="session")
 def vol950_with_photos(tmp_path_factory) -> Path:
     """The test volume with its two photos: one with alt text, one decorative."""
     return _with_photos(tmp_path_factory, VOL950, (1500, 1000))
@@ -93,7 +99,7 @@ def _verdict(pdf: Path, check: str) -> verapdf.Verdict:
 # -- veraPDF ----------------------------------------------------------------------
 
 SCREEN_PDFS = ["vol19_screen_pdf", "vol19_photos_screen_pdf", "vol950_screen_pdf",
-               "vol950_photos_screen_pdf"]
+               "vol950_photos_screen_pdf", "tables_screen_pdf"]
 
 
 @needs_verapdf
@@ -257,6 +263,18 @@ def test_lists_tables_and_languages_are_tagged(vol950_screen_pdf):
         in english_text
     assert "CAINEWSLETTER" in english_text
     assert not any("構造" in text for text in english_text)
+
+
+def test_a_table_over_several_pages_has_one_header_and_its_repeats_are_artifacts(tables_screen_pdf):
+    tables = structure_tree(tables_screen_pdf).find("Table")
+    assert len(tables) >= 2
+    for table in tables:
+        assert [kid.tag for kid in table.kids].count("THead") == 1
+    # the long table's header is read once, though every page repeats it
+    long_table = max(tables, key=lambda table: len(table.find("TR")))
+    assert len(long_table.find("TR")) > 40
+    [head] = [kid for kid in long_table.kids if kid.tag == "THead"]
+    assert len(head.find("TR")) == 1
 
 
 def test_link_contents_say_where_the_link_goes(vol950_photos_screen_pdf):

@@ -110,6 +110,7 @@ def restructure(pdf: pydyf.PDF) -> None:
     _lift_labels(document)
     _place_notes(document)
     _merge_fragments(document)
+    _drop_repeated_table_headers(document)
     _describe_links(document)
     tree.write()
 
@@ -249,6 +250,22 @@ def _merge_fragments(node: Node) -> None:
     for kid in node.kids:
         if isinstance(kid, Node):
             _merge_fragments(kid)
+
+
+def _drop_repeated_table_headers(node: Node) -> None:
+    """A table that runs over columns or pages repeats its header row in each
+    (CSS `thead`), so its merged Table holds a THead per piece: PDF/UA allows
+    one. The first is the header; the repeats are page furniture, and leaving
+    the tree makes them Artifacts (see `_Tree.write`)."""
+    if node.role == "/Table":
+        repeats = {id(kid) for kid in node.kids
+                   if isinstance(kid, Node) and kid.role == "/THead"}
+        first = next((kid for kid in node.kids if id(kid) in repeats), None)
+        repeats.discard(id(first))
+        node.kids = [kid for kid in node.kids if id(kid) not in repeats]
+    for kid in node.kids:
+        if isinstance(kid, Node):
+            _drop_repeated_table_headers(kid)
 
 
 def _describe_links(document: Node) -> None:
