@@ -88,15 +88,15 @@ def convert(volume: PastVolume) -> tuple[bytes, dict]:
     """(the archival copy's bytes, what the conversion did: its text source per
     page and the pages whose look changed)."""
     original = volume.pdf.read_bytes()
-    text_pages = _pages_with_text(original)
-    ocr_pages = [page for page, has_text in enumerate(text_pages, start=1) if not has_text]
+    printed_texts = page_texts(original)
+    ocr_pages = [page for page, text in enumerate(printed_texts, start=1) if not text.strip()]
     info = {
         "source": volume.source.name,
         "source_sha256": hashlib.sha256(volume.source_bytes).hexdigest(),
         "original": volume.pdf_path,
         "original_sha256": hashlib.sha256(original).hexdigest(),
         "converted_with": engine_name(),
-        "text_source": _describe_text_source(ocr_pages, len(text_pages)),
+        "text_source": _describe_text_source(ocr_pages, len(printed_texts)),
         "ocr_pages": ocr_pages,
         "tools": converted_tools(),
     }
@@ -104,7 +104,7 @@ def convert(volume: PastVolume) -> tuple[bytes, dict]:
         converted = _run_engine(volume, ocr_pages, Path(folder))
         finished = _finish(converted, volume, original, info)
     _check_fonts_embedded(volume, finished)
-    return finished, {**info, "changes": look_changes(original, finished)}
+    return finished, {**info, "changes": look_changes(original, finished, printed_texts)}
 
 
 def _run_engine(volume: PastVolume, ocr_pages: list[int], folder: Path) -> Path:
@@ -215,10 +215,6 @@ def _describe_text_source(ocr_pages: list[int], pages: int) -> str:
     return f"printed; OCR on pages {', '.join(map(str, ocr_pages))}"
 
 
-def _pages_with_text(data: bytes) -> list[bool]:
-    return [bool(text.strip()) for text in page_texts(data)]
-
-
 # -- checks of the archival copy ------------------------------------------------
 
 def _check_fonts_embedded(volume: PastVolume, data: bytes) -> None:
@@ -257,15 +253,16 @@ def _values(dictionary) -> list:
     return [dictionary[key] for key in dictionary.keys()] if dictionary is not None else []
 
 
-def look_changes(before: bytes, after: bytes) -> list[dict]:
-    """Per page whose look the conversion changed: {"page", "changes": [what, …]}."""
+def look_changes(before: bytes, after: bytes, before_texts: list[str]) -> list[dict]:
+    """Per page whose look the conversion changed: {"page", "changes": [what, …]};
+    `before_texts` are the printed PDF's page texts, read once by `convert`."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(before)) as old, pikepdf.open(io.BytesIO(after)) as new:
         old_pages = [_page_features(page.obj) for page in old.pages]
         new_pages = [_page_features(page.obj) for page in new.pages]
     shares = _changed_pixel_shares(before, after)
-    texts = zip(page_texts(before), page_texts(after))
+    texts = zip(before_texts, page_texts(after))
     report = []
     for number, (was, now, share, (old_text, new_text)) in enumerate(
             zip(old_pages, new_pages, shares, texts), start=1):
