@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from caipdf.checks.pages import Measure, Page, TextLine
 from caipdf.structure.model import Issue
+from caipdf.typesetting import grid_metrics
 
-TOLERANCE = 0.4  # px (0.3 pt), as the PDF measurement (caipdf.typesetting.grid_metrics)
+TOLERANCE = grid_metrics.TOLERANCE * 4 / 3  # px: as the PDF measurement, 0.3 pt
 
 
 @dataclass

@@ -274,8 +274,3 @@ class PastVolume:
     def issued(self) -> str:
         """The month of publication as YYYY-MM."""
         return f"{self.year:04d}-{self.month:02d}"
-
-    def article_on(self, page: int) -> ContentsEntry | None:
-        """The contents entry covering `page`: the last one starting on it or before."""
-        covering = [entry for entry in self.contents if entry.page <= page]
-        return covering[-1] if covering else None

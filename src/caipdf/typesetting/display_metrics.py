@@ -30,7 +30,7 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from caipdf.typesetting import jlreq, metrics, phrases
+from caipdf.typesetting import jlreq, justify, metrics, phrases
 
 #: A gap wider than this (in em) between two glyphs of one baseline starts
 #: another row: the next table cell, the other column.
@@ -243,4 +243,4 @@ def short_last_lines(pdf_path: Path | str) -> list[str]:
     continued = {id(line.continues) for line in lines if line.continues}
     return [f"{line.where()}: “{line.text}”" for line in lines
             if line.final and id(line) in continued
-            and len([glyph for glyph in line.glyphs if glyph.char.strip()]) <= 2]
+            and len([glyph for glyph in line.glyphs if glyph.char.strip()]) < justify.SHORT_LAST]

@@ -40,6 +40,7 @@ from __future__ import annotations
 import math
 
 from caipdf.render.weasyprint_fixes import require_pinned_source, require_pinned_weasyprint
+from caipdf.typesetting.justify import _keyword  # the keyword a custom property holds
 
 #: `--caipdf-grid: snap` marks the blocks whose margin box ends on a grid line.
 PROPERTY = "--caipdf-grid"
@@ -279,13 +280,6 @@ def _lowest_content(box) -> float:
 def _grid_origin(context) -> float:
     """The top of the page's text area, in WeasyPrint's page coordinates."""
     return context.current_footnote_area.page.content_box_y()
-
-
-def _keyword(style, key: str) -> str | None:
-    for token in _tokens(style, key):
-        if getattr(token, "type", None) == "ident":
-            return token.lower_value
-    return None
 
 
 def _length_px(style, key: str) -> float | None:

@@ -64,7 +64,7 @@ import math
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, islice
 
 import pydyf
 
@@ -470,8 +470,9 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
 
 def _short(rest: str) -> bool:
     """Whether `rest` is a last line of fewer than `SHORT_LAST` characters."""
-    visible = [ch for ch in rest if ch.strip() and ch not in jlreq.TRANSPARENT]
-    return 0 < len(visible) < SHORT_LAST
+    # counting stops at SHORT_LAST: this runs for every line of a justified box
+    visible = islice((ch for ch in rest if ch.strip() and ch not in jlreq.TRANSPARENT), SHORT_LAST)
+    return 0 < sum(1 for _ in visible) < SHORT_LAST
 
 
 def _split_pushing_in(text, style, context, max_width, justification_spacing,
