@@ -60,10 +60,40 @@ def test_missing_image_is_reported_with_its_line(capfd):
     assert f"vol19.yaml:{line}:" in err and "business-matching.jpg' is missing" in err
 
 
-def _start_build(output: Path) -> subprocess.Popen:
+def _start_build(output: Path, temporary: Path | None = None) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    if temporary:
+        env["TMPDIR"] = str(temporary)
     return subprocess.Popen([sys.executable, "-m", "caipdf", "build", str(VOL19), "-o", str(output)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+
+
+def _wait_for_fonts(temporary: Path) -> None:
+    """Until WeasyPrint has copied the fonts into the build's temporary folder."""
+    for _ in range(1500):
+        if list(temporary.glob("*/weasyprint-*/*")):
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"no fonts were copied into {temporary}")
+
+
+@pytest.mark.parametrize("ending", ["finished", "crashed", "stopped"])
+def test_build_leaves_no_temporary_files(tmp_path, ending):
+    """WeasyPrint copies every font (16 MB) into a temporary folder per build;
+    a build that leaves it behind fills a print shop's disk in a day of edits."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    build = _start_build(tmp_path / "vol19.pdf", temporary)
+    if ending != "finished":
+        _wait_for_fonts(temporary)
+        if ending == "crashed":  # as a broken font would crash Pango in the worker
+            os.kill(_children(build.pid)[0], signal.SIGSEGV)
+        else:
+            os.kill(build.pid, signal.SIGTERM)
+    _, err = build.communicate(timeout=120)
+    expected = {"finished": 0, "crashed": 2, "stopped": 130}[ending]
+    assert build.returncode == expected, err.decode()
+    assert list(temporary.iterdir()) == []
 
 
 @pytest.mark.parametrize("kill", [signal.SIGTERM, signal.SIGKILL])

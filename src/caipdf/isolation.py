@@ -4,13 +4,20 @@ WeasyPrint drives Pango, fontconfig and cairo-free C code through cffi; a
 broken font or a bug there can kill the process outright (SIGSEGV). The
 work runs in a forked child — cheap, it shares the parent's imports — and
 the parent turns such a death into a message and exit status 2.
+
+The child's temporary files go into one scratch folder that the parent
+removes when the child has ended, however it ended. The child leaves by
+os._exit, so finalizers do not run: WeasyPrint's FontConfiguration, for one,
+would otherwise leave a copy of every font (16 MB) in /tmp per build.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import traceback
 from typing import Callable
 
@@ -22,8 +29,20 @@ def run_in_child(work: Callable[[], int], what: str) -> int:
         return work()
     sys.stdout.flush()
     sys.stderr.flush()
+    scratch = tempfile.mkdtemp(prefix="caipdf-")
+    try:
+        status = _run_and_wait(work, what, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return _exit_code(status, what)
+
+
+def _run_and_wait(work: Callable[[], int], what: str, scratch: str) -> int:
+    """Fork, run `work` in the child with `scratch` as its temporary folder,
+    and return the child's wait status."""
     pid = os.fork()
     if pid == 0:
+        tempfile.tempdir = os.environ["TMPDIR"] = scratch  # the child's and its programs'
         code = CRASHED
         try:
             code = work()
@@ -49,6 +68,10 @@ def run_in_child(work: Callable[[], int], what: str) -> int:
     finally:
         for sig, handler in forward.items():
             signal.signal(sig, handler)
+    return status
+
+
+def _exit_code(status: int, what: str) -> int:
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
         if number in (signal.SIGTERM, signal.SIGINT):
