@@ -47,3 +47,12 @@ def test_a_footnote_called_in_a_text_with_a_mistake_is_not_also_called_unreferen
     err = capfd.readouterr().err
     assert "'{' is opened but never closed" in err
     assert "never referred to" not in err, err
+
+
+def test_a_misspelt_blocks_key_does_not_also_call_its_footnotes_unreferenced(capfd):
+    """87's text is under 'block:', so its footnote calls are unread, not missing."""
+    path = Path(__file__).parent / "malformed" / "87-misspelt-blocks-with-footnotes.yaml"
+    assert main(["check", str(path)]) == 1
+    err = capfd.readouterr().err
+    assert "did you mean 'blocks'?" in err
+    assert "never referred to" not in err, err

@@ -14,6 +14,7 @@ which the renderer's fetcher reads from the cache.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -174,11 +175,15 @@ def _low_resolution(figure: Figure, source: SourceImage, frame: Frame, ppi: floa
     message = (f"the photo '{figure.path}' ({source.width}×{source.height} px) prints at "
                f"{ppi:.0f} ppi across its {width_mm:.0f} mm frame, under "
                f"{edition.refuse_ppi if refused else edition.warn_ppi} ppi")
-    size = f"{round(source.width * needed)}×{round(source.height * needed)} px"
+    size = f"{_at_least(source.width * needed)}×{_at_least(source.height * needed)} px"
     hint = f"use a photo of at least {size} for {edition.warn_ppi} ppi, or a smaller frame"
     if refused:
         hint += ", or write 'accept_low_resolution: true' to print it as it is"
     return refused, Problem(figure.location, message, hint)
+
+
+def _at_least(pixels: float) -> int:
+    return math.ceil(pixels - 1e-6)  # rounded down, the photo would still be under
 
 
 def _as_warning(problem: Problem) -> str:

@@ -304,7 +304,9 @@ class _Reader:
         footnotes = self.footnotes(fields.get("footnotes"))
         blocks = [block for item in self.sequence(fields.get("blocks"), "blocks")
                   if (block := self.block(item)) is not None]
-        self.number_footnotes(blocks, footnotes, fields.get("footnotes"))
+        # Under a misspelt key (block: for blocks:) the calls are unread, not missing.
+        unread = bool(set(fields) - set().union(*fields_of("article")))
+        self.number_footnotes(blocks, footnotes, fields.get("footnotes"), check_unused=not unread)
         _pass_story_languages_on(blocks)
         return Article(
             id=article_id or "",
@@ -336,7 +338,8 @@ class _Reader:
             notes[key] = (text, value)
         return notes
 
-    def number_footnotes(self, blocks: list, footnotes: dict, node: Located | None) -> None:
+    def number_footnotes(self, blocks: list, footnotes: dict, node: Located | None,
+                         check_unused: bool = True) -> None:
         numbers: dict[str, int] = {}
         for ref in _walk(blocks, inline.FootnoteRef):
             if ref.key not in footnotes:
@@ -348,7 +351,7 @@ class _Reader:
             ref.number = numbers[ref.key]
             ref.children = footnotes[ref.key][0]
         for key, (_, value) in footnotes.items():
-            if key not in numbers and key not in self.footnotes_in_unreadable_text:
+            if check_unused and key not in numbers and key not in self.footnotes_in_unreadable_text:
                 self.error(value, f"footnote '{key}' is never referred to",
                            f"refer to it with [^{key}] in the text, or remove it")
 
@@ -494,11 +497,17 @@ class _Reader:
     def table(self, node: Located) -> Table:
         fields = self.mapping(node, "a table", *fields_of("table"))
         header = fields.get("header")
+        header_cells = len(header.value) if header is not None and isinstance(header.value, list) else 0
         rows: list[list[Cell]] = []
         above: list[Cell | None] = []
         for row_node in self.sequence(fields.get("rows"), "rows"):
             row: list[Cell] = []
             cells = self.sequence(row_node, "a table row")
+            if header_cells and len(cells) > header_cells:
+                self.error(row_node, f"this row has {len(cells)} cells, but the header has "
+                           f"{header_cells} columns",
+                           "give the header a cell for each column, or join the row's extra cells")
+                cells = cells[:header_cells]
             for column, cell_node in enumerate(cells):
                 if cell_node.value in ("", None) and column < len(above) and above[column]:
                     above[column].rowspan += 1

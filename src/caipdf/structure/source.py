@@ -140,11 +140,25 @@ def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
                        "indentation and the brackets [ ] { }")
     if "\\t" in problem or "tab" in problem:
         return Problem(where, f"YAML syntax: {problem}", "indent with spaces, never tabs")
+    if problem.startswith("mapping values are not allowed") and _second_colon(path, mark):
+        return Problem(where, "YAML syntax: a colon followed by a space inside a text starts "
+                       "a new key", 'put the whole text in quotes (title: "COP30: 報告"), or '
+                       "write the colon full-width (：)")
     if "flow" in context:
         return Problem(where, f"YAML syntax: {problem} {context}",
                        "close the bracket opened here, or quote the text if it is not a list")
     return Problem(where, f"YAML syntax: {problem}",
                    "check the YAML syntax at this place (quotes, colons, indentation)")
+
+
+def _second_colon(path: Path, mark) -> bool:
+    """Whether the colon YAML refused follows another 'key: ' on its line (so it is
+    in the text), rather than a key indented where none may be."""
+    try:
+        line = path.read_text(encoding="utf-8", errors="replace").splitlines()[mark.line]
+    except (OSError, IndexError):
+        return False
+    return ": " in line[:mark.column]
 
 
 def _location(path: Path, node: yaml.Node) -> Location:
