@@ -640,7 +640,8 @@ class _Reader:
                 said = _squeeze(inline.plain_text(quote.content))
                 if said not in text:
                     self.error(quote.location, f"a quote in article '{article.id}' is not "
-                               "text the article contains", "quote the article's own words")
+                               f"text the article contains: {_where_it_departs(said, text)}",
+                               "quote the article's own words")
 
 
 def _pass_story_languages_on(blocks: list) -> None:
@@ -689,6 +690,24 @@ def _walk(value, node_type):
 
 def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def _where_it_departs(said: str, text: str) -> str:
+    """Where a quote stops matching the text: the longest start of it that the
+    text holds, and what follows there in each."""
+    low, high = 0, len(said)  # said[:low] is in text; said[:high + 1] is not
+    while low < high:
+        middle = (low + high + 1) // 2
+        if said[:middle] in text:
+            low = middle
+        else:
+            high = middle - 1
+    if low == 0:
+        return f"the article has no 「{said[:1]}」 at all"
+    at = text.find(said[:low]) + low
+    agreed = said[max(0, low - 8):low]
+    return (f"after 「…{agreed}」 the quote has 「{said[low:low + 6]}」, "
+            f"the article 「{text[at:at + 6]}」")
 
 
 def _article_text(article: Article) -> str:
