@@ -265,3 +265,22 @@ def test_a_country_and_its_cities_stay_in_one_column(sample_pdf):
         below_header = lines[[line.text for line in lines].index(header) + 1]
         assert any(below_header.text.startswith(country) for country in countries), (
             place, below_header.text)
+
+
+def test_a_column_too_narrow_for_its_words_is_one_error_naming_it(tmp_path, capfd):
+    """Every cell of 「開始」 (2013年 …, kept whole: a number stays with its counter)
+    runs into the next column: one error for the column, at the table's line,
+    not one per cell."""
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "widths: [3, 3.4, 2.8, 2.6, 3.4]", "widths: [3, 3.4, 2.8, 0.9, 3.4]")
+    issue = tmp_path / "narrow.yaml"
+    issue.write_text(text, encoding="utf-8")
+    assert main(["check", str(issue)]) == 1
+    err = capfd.readouterr().err
+    table = sample_tables()[0]
+    years = sum(1 for row in table["rows"] if len(row) > 3 and row[3])
+    line = text.splitlines().index("    - table:") + 1
+    errors = [message for message in err.splitlines() if ": error:" in message]
+    assert errors == [f"{issue}:{line}:7: error: column 4 of the table (「開始」) is too narrow: "
+                      f"{years} cells run past its edge, " + errors[0].split("past its edge, ")[1]], err
+    assert "table__column" not in err
