@@ -22,22 +22,11 @@ from caipdf.pdf.preflight import preflight
 from caipdf.profiles import PROFILES
 from conftest import ROOT, VOL19
 from photos import camera_photo, fill_photo_slots, issue_with_figures, save_jpeg
+from test_photos import own_cache  # noqa: F401 (autouse: a photo cache of this module's own)
 
 # A CMYK picture 600×400 px: a flat 20 % of each ink (80 % in all) with a
 # patch of every ink at 100 % (400 %) 60 px square, its top-left at (400, 100).
 PATCH = (400, 100, 460, 160)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def own_cache(tmp_path_factory):
-    """A cache of prepared photos of this module's own."""
-    before = os.environ.get("CAIPDF_CACHE")
-    os.environ["CAIPDF_CACHE"] = str(tmp_path_factory.mktemp("preflight-cache"))
-    yield
-    if before is None:
-        del os.environ["CAIPDF_CACHE"]
-    else:
-        os.environ["CAIPDF_CACHE"] = before
 
 
 def cmyk_picture(patch_ink=(255, 255, 255, 255)) -> Image.Image:
@@ -247,3 +236,19 @@ def test_a_cut_off_pdf_says_so_without_pypdf_s_own_messages(vol19_pdf, tmp_path,
     captured = capsys.readouterr()
     assert "EOF marker" not in captured.err and "EOF marker" not in captured.out
     assert captured.err.startswith(f"error: {cut} cannot be read as a PDF")
+
+
+def test_what_pypdf_says_of_a_damaged_pdf_is_a_warning_in_the_report(vol19_pdf, tmp_path, capfd):
+    import re
+
+    data = vol19_pdf.read_bytes()
+    at = data.rindex(b"startxref")
+    offset = re.search(rb"\d+", data[at:])[0]
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(data[:at] + data[at:].replace(offset, str(int(offset) + 7).encode(), 1))
+    report = preflight(damaged)
+    assert report.pages == 12
+    warnings = [finding.message for finding in report.findings if finding.check == "file"]
+    assert any("startxref" in warning for warning in warnings), warnings
+    captured = capfd.readouterr()
+    assert "startxref" not in captured.err + captured.out

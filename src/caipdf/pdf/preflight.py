@@ -366,8 +366,8 @@ def _place_xobject(reader, name, resources, page_number, report, spaces, ctm) ->
                               "pixels": [pixels_w, pixels_h],
                               "placed_mm": [round(width_pt / MM, 1), round(height_pt / MM, 1)],
                               "dpi": round(dpi)})
-        if "CMYK" in space:
-            _measure_image_ink(reader, xobject, name, page_number, report, ctm, dpi)
+        if "CMYK" in space:  # Indexed(…CMYK) included: its pixels are not inks, it is not measured
+            _measure_image_ink(reader, xobject, name, space, page_number, report, ctm, dpi)
         if round(dpi) < report.min_ppi:
             report.add("warning", "images", f"page {page_number}: an image of {pixels_w}×{pixels_h} px "
                        f"placed at {width_pt / MM:.0f}×{height_pt / MM:.0f} mm is {dpi:.0f} ppi "
@@ -376,13 +376,20 @@ def _place_xobject(reader, name, resources, page_number, report, spaces, ctm) ->
                        f"(under {report.min_ppi}, the print edition's)")
 
 
-def _measure_image_ink(reader, xobject, name, page_number: int, report: Report, ctm, dpi) -> None:
+def _measure_image_ink(reader, xobject, name, space: str, page_number: int, report: Report,
+                       ctm, dpi) -> None:
     """The image's densest patch of ink (means over squares of INK_AREA at most), as a
     place on the page."""
-    pixels = _cmyk_pixels(xobject, max(1, math.floor(dpi * INK_AREA / 72)))
+    pixels = None
+    if space in ("DeviceCMYK", "ICCBased(CMYK)"):
+        try:
+            pixels = _cmyk_pixels(xobject, max(1, math.floor(dpi * INK_AREA / 72)))
+        except (OSError, ValueError):  # what Pillow raises for data it cannot decode
+            pixels = None
     if pixels is None:
         report.add("warning", "ink", f"page {page_number}: the ink of image {name} was not "
-                   f"measured (encoded as {xobject.get('/Filter')}, or not 8 bits a channel)")
+                   f"measured ({space}, encoded as {xobject.get('/Filter')}; read here: "
+                   "CMYK of 8 bits a channel, as JPEG or losslessly compressed)")
         return
     densest = ink.peak(pixels)
     across, down = (densest.x + 0.5) / pixels.width, 1 - (densest.y + 0.5) / pixels.height
@@ -398,7 +405,7 @@ def _measure_image_ink(reader, xobject, name, page_number: int, report: Report, 
 
 def _cmyk_pixels(xobject, reduce_by: int) -> Image.Image | None:
     """The CMYK image's pixels as the PDF means them (its /Decode applied), each the
-    mean of about `reduce_by` × `reduce_by` of the image's; None for an encoding read here."""
+    mean of about `reduce_by` × `reduce_by` of the image's; None for an encoding not read here."""
     filters = xobject.get("/Filter") or []
     filters = [str(name) for name in (filters if isinstance(filters, list) else [filters])]
     inverted = [float(value) for value in xobject.get("/Decode", [0, 1])[:2]] == [1, 0]
