@@ -166,12 +166,19 @@ def test_two_builds_are_byte_identical(tmp_path, profile):
     assert first.read_bytes() == second.read_bytes()
 
 
-def test_preflight_passes_the_print_pdf(vol19_pdf, capsys):
-    assert main(["preflight", str(vol19_pdf), "--json"]) == 0
+def test_preflight_fails_the_print_pdf_only_for_its_missing_photos(vol19_pdf, capsys):
+    """vol.19 comes without its 14 photos; with them it passes (test_photos.py)."""
+    assert main(["preflight", str(vol19_pdf), "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert report["errors"] == 0 and report["standard"] == "PDF/X-4" and report["pages"] == 12
+    assert report["standard"] == "PDF/X-4" and report["edition"] == "print" and report["pages"] == 12
     assert report["colour_spaces"] == ["DeviceCMYK", "Separation(All)"]
     assert all(font["embedded"] and font["subset"] for font in report["fonts"])
+    named = re.findall(r"(?:figure|image): (\S+\.jpg)", VOL19.read_text(encoding="utf-8"))
+    assert len(named) == 14
+    assert sorted(place["path"] for place in report["placeholders"]) == sorted(named)
+    errors = [finding for finding in report["findings"] if finding["level"] == "error"]
+    assert {finding["check"] for finding in errors} == {"photos"}
+    assert len(errors) == report["errors"] == len({place["page"] for place in report["placeholders"]})
 
 
 def test_preflight_fails_rgb_in_a_pdfx_and_odd_page_counts(tmp_path):

@@ -130,7 +130,11 @@ def test_the_desk_serves_the_state_page_images_and_every_edition(shared_desk):
         reader = pypdf.PdfReader(io.BytesIO(pdf))
         assert len(reader.pages) == 12
         standards[edition["name"]] = reader.pdf_header
-    assert state["preflight"]["status"] == "done" and state["preflight"]["passes"]
+    # vol.19 comes without its photos: the preflight fails on their placeholder frames, only.
+    assert state["preflight"]["status"] == "done" and not state["preflight"]["passes"]
+    errors = [finding["message"] for finding in state["preflight"]["findings"]
+              if finding["level"] == "error"]
+    assert len(errors) == 9 and all("placeholder frame" in error for error in errors), errors
     assert [article["id"] for article in state["articles"]] == [
         "cop25", "jcm", "osaka-blue-ocean", "net-zero", "regional-circular",
         "policy-dialogues", "regional-forums", "city-to-city"]
@@ -242,7 +246,7 @@ def test_the_browser_shows_the_12_pages_in_spreads_zoomable_to_100_percent(brows
     boxes = {n: page.locator(f"img[data-page='{n}']").bounding_box() for n in (2, 3, 4)}
     assert boxes[2]["x"] < boxes[3]["x"] and boxes[2]["y"] == boxes[3]["y"]
     assert page.locator("#articles tbody tr").count() == 8
-    assert page.locator("#preflight").inner_text().startswith("preflight: passes")
+    assert page.locator("#preflight").inner_text() == "preflight: fails"  # no photos (see above)
     assert page.locator("#editions a").count() == 3
     page.locator("img[data-page='5']").click()
     zoomed = page.locator("#zoom-image")

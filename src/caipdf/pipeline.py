@@ -65,9 +65,7 @@ def lay_out(issue: Issue, draft: bool = False, font_config=None,
             profile: Profile = PROFILES[DEFAULT], layout=None) -> LaidOutIssue:
     """Lay the issue out for `profile`; `font_config` (WeasyPrint's) may be reused
     across builds, and a `layout` (caipdf.segments') reuses unchanged articles' pages."""
-    warnings = [f"{figure.location}: warning: image '{figure.path}' is missing; "
-                "a placeholder frame is drawn in its place"
-                for figure in issue.figures if not figure.available]
+    warnings = [_missing_image(figure) for figure in issue.figures if not figure.available]
 
     def attempt(heights: dict) -> tuple[images.PreparedPhotos, Rendering]:
         photos = images.prepare_photos(issue, profile, heights)
@@ -97,3 +95,12 @@ def lay_out(issue: Issue, draft: bool = False, font_config=None,
     warnings += [f"warning: WeasyPrint: {message}" for message in rendering.warnings]
     findings = checks.run(issue, rendering)
     return LaidOutIssue(issue, rendering, findings.errors, warnings + findings.warnings)
+
+
+def _missing_image(figure) -> str:
+    warning = (f"{figure.location}: warning: image '{figure.path}' is missing; "
+               "a placeholder frame is drawn in its place")
+    similar = images.source.similar_file(figure)
+    if similar:
+        warning += f"\n  fix: did you mean '{similar}'?"
+    return warning

@@ -16,7 +16,7 @@ import hashlib
 from caipdf import cache
 
 URL_SCHEME = "caipdf-image:"
-VERSION = "1"  # bump when prepare.py makes other pixels from the same inputs
+VERSION = "2"  # bump when prepare.py makes other pixels from the same inputs
 
 
 def name(*parts: str, suffix: str = ".jpg") -> str:

@@ -7,6 +7,13 @@ get sRGB. The rendering intent is relative colorimetric with black-point
 compensation: colours inside the press gamut print as they are, those
 outside are clipped to its edge, and the photo's black maps to the press's
 black, so shadows keep their detail (Adobe's default for photos).
+
+A CMYK photo keeps its inks as they are (someone separated it for print,
+its black built as they chose) unless it has more ink somewhere than the
+press takes (caipdf.images.ink.MAX_INK): then it is separated again
+through the press profile, from its embedded profile (the press's when it
+has none), keeping how it looks with the press's own ink limit, as a print
+shop's preflight fix-up would.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from functools import lru_cache
 from PIL import Image, ImageCms
 
 from caipdf import paths, provenance
+from caipdf.images import ink
 from caipdf.render.colors import CMYK_PROFILE
 
 INTENT = ImageCms.Intent.RELATIVE_COLORIMETRIC
@@ -37,8 +45,10 @@ def convert(image: Image.Image, icc_profile: bytes | None, target: str) -> Image
     if image.mode == "L":
         return image
     wanted = "CMYK" if target == "cmyk" else "RGB"
-    if image.mode == wanted and (target == "cmyk" or icc_profile is None):
-        return image  # already in the target's colours (a CMYK photo is taken as the press's)
+    if target == "srgb" and image.mode == "RGB" and icc_profile is None:
+        return image  # sRGB already
+    if target == "cmyk" and image.mode == "CMYK" and ink.peak(image).ink <= ink.MAX_INK:
+        return image  # separated for print already, within the press's limit: its inks kept
     transform = _transform(icc_profile, image.mode, wanted)
     return ImageCms.applyTransform(image, transform)
 

@@ -168,3 +168,28 @@ def _too_large(figure: Figure, width: int = 0, height: int = 0) -> Problem:
 
 def _problem(figure: Figure, message: str, hint: str) -> Problem:
     return Problem(figure.location, message, hint)
+
+
+def similar_file(figure: Figure) -> str | None:
+    """The file a missing figure's path most likely means, as the issue would
+    write it: the same path but for the case of its letters, or the same name
+    with another image ending (workshop.JPG, workshop.jpeg for workshop.jpg)."""
+    parts = Path(figure.path).parts
+    folder = figure.file.parents[len(parts) - 1]  # the issue's folder
+    endings = {ending for formats in FORMATS.values() for ending in formats} | {".svg"}
+    found = []
+    for index, part in enumerate(parts):
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError:
+            return None
+        same = [entry for entry in entries if entry.name.casefold() == part.casefold()]
+        if not same and index == len(parts) - 1:
+            stem = Path(part).stem.casefold()
+            same = [entry for entry in entries if entry.stem.casefold() == stem
+                    and entry.suffix.lower() in endings and entry.is_file()]
+        if not same:
+            return None
+        folder = same[0]
+        found.append(folder.name)
+    return "/".join(found)

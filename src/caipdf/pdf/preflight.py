@@ -2,30 +2,42 @@
 
 Reads any PDF (with pypdf for structure and content streams, pypdfium2 for
 text positions) and reports page boxes, page count, fonts, colour spaces,
-image resolution, text near the trim, total ink coverage and the PDF/X or
-PDF/A identification. A file that says it is PDF/X is held to print rules:
-any RGB is an error, it needs a TrimBox and a 3 mm bleed. A tagged file
-(the screen edition) is also checked for readers who cannot see it: tags,
-alternative text, links, contrast and veraPDF's verdicts
-(caipdf.pdf.accessibility).
+image resolution, text near the trim, total ink coverage (of colours and
+of every CMYK image's pixels), placeholder frames where a photo is missing,
+and the PDF/X or PDF/A identification. A file that says it is PDF/X is held
+to print rules: any RGB is an error, it needs a TrimBox and a 3 mm bleed.
+
+The edition comes from the file itself: PDF/X (a GTS_PDFX output intent) is
+print, PDF/A the archive, a tagged PDF/UA file the screen edition; photos are
+judged by that edition's resolution (caipdf.profiles), and a file that says
+none of these is judged as print. A tagged file is also checked for readers
+who cannot see it: tags, alternative text, links, contrast and veraPDF's
+verdicts (caipdf.pdf.accessibility).
 """
 
 from __future__ import annotations
 
+import io
+import logging
 import math
 import re
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pypdf
 import pypdfium2 as pdfium
+from PIL import Image
 from pypdf.generic import ContentStream, IndirectObject
 
+from caipdf.images import ink
+from caipdf.images.ink import MAX_INK
 from caipdf.pdf import accessibility
+from caipdf.profiles import PROFILES
 
 MM = 72 / 25.4
-MIN_DPI = 300
-MAX_INK = 3.20  # 320 %
+INK_AREA = 0.5 * MM  # ink is the mean over squares of at most this side (a press spreads a dot)
+PLACEHOLDER = re.compile(r"画像未収録\s+(\S+)")  # the frame layouts/blocks.html draws for a missing photo
 SAFE_DISTANCE = 3 * MM  # text this close to the trim may be cut off
 BLEED = 3 * MM
 
@@ -46,14 +58,21 @@ class Report:
     file: str
     pages: int = 0
     standard: str = "none"
+    edition: str = "unknown"  # print, screen or archive, as the file says; unknown is judged as print
     boxes: list[dict] = field(default_factory=list)
     fonts: list[dict] = field(default_factory=list)
     colour_spaces: list[str] = field(default_factory=list)
     images: list[dict] = field(default_factory=list)
     max_ink: float = 0.0
+    ink_by_page: list[dict] = field(default_factory=list)  # {"page", "ink", "where"}: each page's most
+    placeholders: list[dict] = field(default_factory=list)  # {"page", "path"}: a missing photo's frame
     accessibility: dict = field(default_factory=dict)  # tagged files only
     findings: list[Finding] = field(default_factory=list)
     rgb_uses: list[str] = field(default_factory=list)  # "page 3: image /i…", one per object
+
+    @property
+    def min_ppi(self) -> int:
+        return PROFILES["print" if self.edition == "unknown" else self.edition].photos.warn_ppi
 
     @property
     def errors(self) -> list[Finding]:
@@ -66,19 +85,47 @@ class Report:
         return {**asdict(self), "errors": len(self.errors)}
 
 
+class NotAPdf(Exception):
+    """The file does not begin as a PDF does."""
+
+
 def preflight(path: Path) -> Report:
-    reader = pypdf.PdfReader(str(path))
-    report = Report(str(path), pages=len(reader.pages))
-    report.standard = _standard(reader)
-    print_rules = report.standard.startswith("PDF/X")
-    _check_page_count(report)
-    _check_boxes(reader, report, print_rules)
-    _check_fonts(reader, report)
-    _check_colours_and_images(reader, report, print_rules)
-    _check_text_near_trim(path, reader, report)
-    if accessibility.is_tagged(reader):
-        accessibility.check(path, reader, report)
+    with open(path, "rb") as file:
+        start = file.read(1024)
+    if b"%PDF-" not in start:
+        raise NotAPdf(f"it begins with {start[:16]!r}, not with %PDF-")
+    report = Report(str(path))
+    with _pypdf_warnings_as_findings(report):
+        reader = pypdf.PdfReader(str(path))
+        report.pages = len(reader.pages)
+        report.standard = _standard(reader)
+        report.edition = _edition(reader, report.standard)
+        print_rules = report.standard.startswith("PDF/X")
+        _check_page_count(report)
+        _check_boxes(reader, report, print_rules)
+        _check_fonts(reader, report)
+        _check_colours_and_images(reader, report, print_rules)
+        _check_page_texts(path, report)
+        if accessibility.is_tagged(reader):
+            accessibility.check(path, reader, report)
     return report
+
+
+@contextmanager
+def _pypdf_warnings_as_findings(report: Report):
+    """What pypdf says of a damaged file goes into the report, not onto the terminal."""
+    class Handler(logging.Handler):
+        def emit(self, record):
+            report.add("warning", "file", f"the file is damaged: {record.getMessage()}")
+
+    logger, handler = logging.getLogger("pypdf"), Handler(logging.WARNING)
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 # -- identification -------------------------------------------------------------
@@ -100,10 +147,26 @@ def _standard(reader: pypdf.PdfReader) -> str:
     return ", ".join(names) or "none"
 
 
+def _edition(reader: pypdf.PdfReader, standard: str) -> str:
+    """Which of caipdf's editions the file says it is (its output intent, its XMP)."""
+    root = reader.trailer["/Root"]
+    intents = {str(intent.get_object().get("/S")) for intent in root.get("/OutputIntents") or []}
+    if "/GTS_PDFX" in intents or "PDF/X" in standard:
+        return "print"
+    if "PDF/A" in standard:
+        return "archive"
+    if "PDF/UA" in standard or accessibility.is_tagged(reader):
+        return "screen"
+    return "unknown"
+
+
 # -- pages ----------------------------------------------------------------------
 
 def _check_page_count(report: Report) -> None:
-    if report.pages % 4:
+    if report.pages % 4 and report.edition in ("screen", "archive"):
+        report.add("info", "pages", f"{report.pages} pages (not for saddle stitching: the "
+                   f"{report.edition} edition)")
+    elif report.pages % 4:
         report.add("error", "pages", f"{report.pages} pages: saddle stitching needs a multiple of 4")
     else:
         report.add("info", "pages", f"{report.pages} pages, a multiple of 4")
@@ -217,10 +280,23 @@ def _check_colours_and_images(reader: pypdf.PdfReader, report: Report, print_rul
         uses = list(dict.fromkeys(report.rgb_uses))
         shown = "; ".join(uses[:8]) + (f"; and {len(uses) - 8} more" if len(uses) > 8 else "")
         report.add("error", "colour", f"RGB colour in a print file ({', '.join(sorted(rgb))}): {shown}")
-    if report.max_ink > MAX_INK:
-        report.add("error", "ink", f"total ink coverage reaches {report.max_ink:.0%}, "
-                   f"more than {MAX_INK:.0%}")
+    report.ink_by_page.sort(key=lambda most: most["page"])
+    for most in report.ink_by_page:
+        if most["ink"] > MAX_INK:
+            report.add("error", "ink", f"page {most['page']}: total ink coverage reaches "
+                       f"{most['ink']:.0%} in {most['where']}, more than the press's {MAX_INK:.0%}")
+    report.max_ink = max((most["ink"] for most in report.ink_by_page), default=0.0)
     report.add("info", "ink", f"maximum total ink coverage {report.max_ink:.0%}")
+
+
+def _note_ink(report: Report, page_number: int, total: float, where: str) -> None:
+    """Keep the page's highest total ink and where it is."""
+    for most in report.ink_by_page:
+        if most["page"] == page_number:
+            if total > most["ink"]:
+                most.update(ink=round(total, 4), where=where)
+            return
+    report.ink_by_page.append({"page": page_number, "ink": round(total, 4), "where": where})
 
 
 def _scan_stream(reader, stream: ContentStream, resources, page_number: int, report: Report,
@@ -240,7 +316,9 @@ def _scan_stream(reader, stream: ContentStream, resources, page_number: int, rep
             report.rgb_uses.append(f"page {page_number}: {kind} colour ({operator.decode()}) in {where}")
         elif operator in CMYK_OPERATORS:
             spaces.add("DeviceCMYK")
-            report.max_ink = max(report.max_ink, sum(float(value) for value in operands))
+            kind = "fill" if operator == b"k" else "stroke"
+            _note_ink(report, page_number, sum(float(value) for value in operands),
+                      f"a {kind} colour in {where}")
         elif operator in GRAY_OPERATORS:
             spaces.add("DeviceGray")
         elif operator in (b"cs", b"CS"):
@@ -257,7 +335,8 @@ def _scan_stream(reader, stream: ContentStream, resources, page_number: int, rep
             values = [float(value) for value in operands if isinstance(value, (int, float))
                       or hasattr(value, "as_numeric")]
             if "CMYK" in space and len(values) == 4:
-                report.max_ink = max(report.max_ink, sum(values))
+                kind = "fill" if operator in (b"sc", b"scn") else "stroke"
+                _note_ink(report, page_number, sum(values), f"a {kind} colour in {where}")
         elif operator == b"Do":
             _place_xobject(reader, operands[0], resources, page_number, report, spaces, ctm)
 
@@ -287,10 +366,66 @@ def _place_xobject(reader, name, resources, page_number, report, spaces, ctm) ->
                               "pixels": [pixels_w, pixels_h],
                               "placed_mm": [round(width_pt / MM, 1), round(height_pt / MM, 1)],
                               "dpi": round(dpi)})
-        if round(dpi) < MIN_DPI:
+        if "CMYK" in space:  # Indexed(…CMYK) included: its pixels are not inks, it is not measured
+            _measure_image_ink(reader, xobject, name, space, page_number, report, ctm, dpi)
+        if round(dpi) < report.min_ppi:
             report.add("warning", "images", f"page {page_number}: an image of {pixels_w}×{pixels_h} px "
                        f"placed at {width_pt / MM:.0f}×{height_pt / MM:.0f} mm is {dpi:.0f} ppi "
-                       f"(under {MIN_DPI})")
+                       f"(under the {report.min_ppi} ppi of the {report.edition} edition)"
+                       if report.edition != "unknown" else
+                       f"(under {report.min_ppi}, the print edition's)")
+
+
+def _measure_image_ink(reader, xobject, name, space: str, page_number: int, report: Report,
+                       ctm, dpi) -> None:
+    """The image's densest patch of ink (means over squares of INK_AREA at most), as a
+    place on the page."""
+    pixels = None
+    if space in ("DeviceCMYK", "ICCBased(CMYK)"):
+        try:
+            pixels = _cmyk_pixels(xobject, max(1, math.floor(dpi * INK_AREA / 72)))
+        except (OSError, ValueError):  # what Pillow raises for data it cannot decode
+            pixels = None
+    if pixels is None:
+        report.add("warning", "ink", f"page {page_number}: the ink of image {name} was not "
+                   f"measured ({space}, encoded as {xobject.get('/Filter')}; read here: "
+                   "CMYK of 8 bits a channel, as JPEG or losslessly compressed)")
+        return
+    densest = ink.peak(pixels)
+    across, down = (densest.x + 0.5) / pixels.width, 1 - (densest.y + 0.5) / pixels.height
+    x = ctm[0] * across + ctm[2] * down + ctm[4]
+    y = ctm[1] * across + ctm[3] * down + ctm[5]
+    page = reader.pages[page_number - 1]
+    left, _, _, top = _box(page, "TrimBox") or _box(page, "MediaBox")
+    _note_ink(report, page_number, densest.ink,
+              f"image {name} ({xobject.get('/Width')}×{xobject.get('/Height')} px), "
+              f"{(x - left) / MM:.0f} mm from the left and {(top - y) / MM:.0f} mm from the top "
+              "of the trimmed page")
+
+
+def _cmyk_pixels(xobject, reduce_by: int) -> Image.Image | None:
+    """The CMYK image's pixels as the PDF means them (its /Decode applied), each the
+    mean of about `reduce_by` × `reduce_by` of the image's; None for an encoding not read here."""
+    filters = xobject.get("/Filter") or []
+    filters = [str(name) for name in (filters if isinstance(filters, list) else [filters])]
+    inverted = [float(value) for value in xobject.get("/Decode", [0, 1])[:2]] == [1, 0]
+    width, height = int(xobject["/Width"]), int(xobject["/Height"])
+    if filters and filters[-1] == "/DCTDecode":
+        image = Image.open(io.BytesIO(xobject.get_data()))
+        # JPEG's own reduced decoding (1/2 … 1/8): each pixel the mean of a block.
+        image.draft("CMYK", (math.ceil(width / reduce_by), math.ceil(height / reduce_by)))
+        image.load()
+        inverted = not inverted  # Pillow reads CMYK JPEGs as Adobe writes them, inverted
+    elif (set(filters) <= {"/FlateDecode", "/LZWDecode", "/RunLengthDecode", "/ASCII85Decode",
+                           "/ASCIIHexDecode"} and int(xobject.get("/BitsPerComponent", 8)) == 8):
+        image = Image.frombytes("CMYK", (width, height), xobject.get_data())
+    else:
+        return None
+    if image.mode != "CMYK":
+        return None
+    step = max(1, round(reduce_by * image.width / width))
+    image = image.reduce(step) if step > 1 else image
+    return image.point(lambda value: 255 - value) if inverted else image
 
 
 def _multiply(m: list[float], n: list[float]) -> list[float]:
@@ -300,9 +435,9 @@ def _multiply(m: list[float], n: list[float]) -> list[float]:
             e * a2 + f * c2 + e2, e * b2 + f * d2 + f2]
 
 
-# -- text near the trim -------------------------------------------------------------
+# -- the pages' text: near the trim, placeholder frames ----------------------------
 
-def _check_text_near_trim(path: Path, reader: pypdf.PdfReader, report: Report) -> None:
+def _check_page_texts(path: Path, report: Report) -> None:
     document = pdfium.PdfDocument(str(path))
     try:
         for number, page in enumerate(document, start=1):
@@ -310,8 +445,23 @@ def _check_text_near_trim(path: Path, reader: pypdf.PdfReader, report: Report) -
             if close:
                 report.add("warning", "text", f"page {number}: {close} characters closer than "
                            "3 mm to the trim")
+            _check_placeholders(page.get_textpage().get_text_range(), number, report)
     finally:
         document.close()
+
+
+def _check_placeholders(text: str, page_number: int, report: Report) -> None:
+    """A missing photo's frame says so in print: 「画像未収録」 over the file it expects.
+    The page's own words are the marker that survives whatever a shop's tools do
+    to the file's metadata, and they are what the press would print."""
+    paths = PLACEHOLDER.findall(text)
+    if not paths:
+        return
+    report.placeholders += [{"page": page_number, "path": path} for path in paths]
+    level = "warning" if report.edition in ("screen", "archive") else "error"
+    frames = "a placeholder frame" if len(paths) == 1 else f"{len(paths)} placeholder frames"
+    report.add(level, "photos", f"page {page_number}: {frames} (画像未収録) instead of "
+               f"{', '.join(paths)}: put each photo at its path in the issue's folder and build again")
 
 
 def _characters_near_trim(page) -> int:
@@ -344,8 +494,10 @@ def _accessibility_lines(summary: dict) -> list[str]:
 
 
 def format_report(report: Report) -> str:
+    edition = ("unknown: judged as print" if report.edition == "unknown" else report.edition)
     lines = [f"preflight {report.file}",
              f"  standard        {report.standard}",
+             f"  edition         {edition} (photos at {report.min_ppi} ppi at least)",
              f"  pages           {report.pages}"]
     first = report.boxes[0] if report.boxes else None
     if first:
@@ -364,7 +516,12 @@ def format_report(report: Report) -> str:
     lines.append(f"  images          {len(report.images)}" + "".join(
         f"\n    page {image['page']}: {image['name']} {image['pixels'][0]}×{image['pixels'][1]} px, "
         f"{image['colour_space']}, {image['dpi']} ppi" for image in report.images))
-    lines.append(f"  max ink         {report.max_ink:.0%}")
+    densest = max(report.ink_by_page, key=lambda most: most["ink"], default=None)
+    lines.append(f"  max ink         {report.max_ink:.0%}" + (
+        f" (page {densest['page']}: {densest['where']}); limit {MAX_INK:.0%}" if densest else ""))
+    if report.ink_by_page:
+        lines.append("  ink by page     " + ", ".join(
+            f"{most['page']}: {most['ink']:.0%}" for most in report.ink_by_page))
     if report.accessibility:
         lines += _accessibility_lines(report.accessibility)
     for finding in report.findings:
