@@ -154,3 +154,29 @@ def test_an_underfilled_last_page_warns_with_its_page_and_the_lines_that_fill_it
     for column, lines in ((0, left), (1, right)):
         assert abs(page.shortfall(column) / PITCH - lines) < 1, (column, page.shortfall(column) / PITCH)
     assert 25 * total <= characters <= 27.5 * total  # a column is 27 em wide
+
+
+def test_an_article_with_no_paragraph_warns_of_its_empty_page_and_its_lone_heading(tmp_path):
+    """The trial's vol.33 p.6: a lead, a heading, a photo and a last heading with
+    nothing under it, no paragraph. The page was ~60 % empty and no warning said so:
+    an article without body text of its own had no measure to count lines by."""
+    blocks = ("- lead: 測定網の整備と排出源の対策を同時に進める都市の取組を紹介します。\n"
+              "- h3: 測定網を広げる\n  number: 1\n"
+              "- figure: photos/site.jpg\n  aspect: \"3:4\"\n"
+              "- h3: 排出源に手を打つ\n  number: 2\n")
+    text = issue_text(blocks)
+    issue = write(tmp_path, text)
+    result = build(issue, tmp_path / "out.pdf")
+    warnings = "\n".join(result.warnings)
+    found = re.search(r"article 'first' ends (\d+) lines \(left column (\d+), right column (\d+)\) "
+                      r"short of the foot of page 2", warnings)
+    assert found, warnings
+    _, left, right = (int(group) for group in found.groups())
+    page = read_layout(result.output)[1]
+    for column, lines in ((0, left), (1, right)):
+        assert abs(page.shortfall(column) / PITCH - lines) < 1, (column, page.shortfall(column) / PITCH)
+    line = text.splitlines().index("      - h3: 排出源に手を打つ") + 1
+    assert (f"{issue}:{line}:9: warning: page 2 (article 'first'): the heading 「排出源に手を打つ」 "
+            "has nothing under it in its column\n  fix: write the text it heads, or remove the "
+            "heading") in warnings, warnings
+    assert warnings.count("has nothing under it") == 1  # not the first heading, with the photo under it
