@@ -15,6 +15,8 @@ nothing of its article under it in its column.
 
 from __future__ import annotations
 
+import math
+
 from caipdf.checks.pages import TOLERANCE, Measure, Page, TextLine
 from caipdf.errors import Problem
 from caipdf.structure.inline import plain_text
@@ -30,7 +32,8 @@ def check(issue: Issue, pages: list[Page],
     articles = {article.id: article for article in issue.articles}
     errors = [problem for page in pages for problem in _drawing_errors(page, articles)]
     last_pages = {article: page.number for page in pages for article in page.articles}
-    warnings = [warning for page in pages for warning in _lone_headings(page, articles)]
+    warnings = [warning for page in pages for warning in _lone_headings(page, articles)
+                + _uneven_columns_above_spans(page, articles, measures)]
     for page in pages:
         owner = articles.get(page.articles[-1]) if page.articles and page.number > 1 else None
         if owner is None:
@@ -85,6 +88,37 @@ def _short_columns(page: Page, article) -> list[Problem]:
                     f"and the article goes on on page {page.number + 1}",
                     "a block too tall for the room left (a figure, table or key figures) moved on: "
                     "move it, or shorten the text before it")]
+
+
+def _uneven_columns_above_spans(page: Page, articles: dict, measures: dict[str, Measure]) -> list[str]:
+    """Columns that end more than a line apart above a page-wide block (a
+    quote, a photo, key figures): the band of columns above it is short on
+    one side. The columns' foot (the last band) is the short-page check's."""
+    if len(page.columns) != 2:
+        return []
+    spans = sorted((block for block in page.blocks
+                    if all(block.across(column) for column in page.columns)), key=lambda b: b.top)
+    warnings, band_top = [], page.top
+    for span in spans:
+        article = articles.get(span.article)
+        band = [block for block in page.blocks if block.article == span.article
+                and not all(block.across(column) for column in page.columns)
+                and block.top >= band_top - TOLERANCE and block.bottom <= span.top + TOLERANCE]
+        ends = [max((block.bottom for block in band if block.across(column)), default=band_top)
+                for column in page.columns]
+        band_top = span.bottom
+        if article is None or not band or span.article not in measures:
+            continue
+        measure = measures[span.article]
+        short = [math.floor((max(ends) - end) / measure.pitch + 0.05) for end in ends]
+        if max(short) > 1:
+            side = "left" if short[0] > short[1] else "right"
+            warnings.append(
+                f"{article.location}: warning: page {page.number} (article '{article.id}'): the "
+                f"{side} column ends {max(short)} lines above the other one, over the page-wide "
+                f"block below them\n  fix: add about {measure.characters(max(short)):,} characters "
+                "to the text above that block, or cut as many, or move a figure of that column")
+    return warnings
 
 
 def _lone_headings(page: Page, articles: dict) -> list[str]:
