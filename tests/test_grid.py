@@ -361,3 +361,25 @@ def test_an_article_of_text_ends_its_columns_as_level_as_widows_and_orphans_allo
     assert (len(columns[0]), len(columns[1])) == (expected, sum(runs) - expected), runs
     for column in columns:   # neither column has a gap
         assert all(abs(upper.y - lower.y - metrics.PITCH) < 0.1 for upper, lower in zip(column, column[1:]))
+
+
+def test_balanced_columns_leave_room_for_their_footnotes(tmp_path):
+    """tests/samples/cliff.yaml (the trial's a4): an article and its six footnotes
+    fit page 2. Balancing tried column heights one pitch taller than the first
+    that fits, and a trial's columns may reach into the footnote area: the height
+    it settled on did not leave the notes room, and the whole body moved to
+    page 3, its title left alone on page 2."""
+    from layout_pdf import read_layout
+    from pdfcheck import page_texts, squeeze
+
+    issue = tmp_path / "cliff.yaml"
+    shutil.copy(ROOT / "tests" / "samples" / "cliff.yaml", issue)
+    pdf = build(issue, tmp_path / "cliff.pdf", draft=True).output
+    texts = [squeeze(text) for text in page_texts(pdf)]
+    assert len(texts) == 4
+    assert "2026年4月、東南アジアと南アジアの12都市" in texts[1]  # the lead
+    assert "いつでも事務局に申し込めます。" in texts[1]  # the article's last words
+    assert all(f"*{number}" in texts[1] for number in range(1, 7))
+    assert "いつでも事務局に申し込めます。" not in texts[2]
+    page = read_layout(pdf)[1]
+    assert page.overlaps() == [] and page.body_in_footnotes() == []

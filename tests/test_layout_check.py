@@ -15,6 +15,8 @@ from layout_pdf import PITCH, read_layout
 from pdfcheck import page_texts, squeeze
 from small_issue import issue_head
 
+MIDDLE = 595.28 / 2  # the gutter between the columns
+
 SENTENCE = "これは試験用の文章で、段組の高さを満たすために繰り返されます。"
 PARAGRAPH = SENTENCE * 6
 KEYFIGURES = """\
@@ -154,3 +156,57 @@ def test_an_underfilled_last_page_warns_with_its_page_and_the_lines_that_fill_it
     for column, lines in ((0, left), (1, right)):
         assert abs(page.shortfall(column) / PITCH - lines) < 1, (column, page.shortfall(column) / PITCH)
     assert 25 * total <= characters <= 27.5 * total  # a column is 27 em wide
+
+
+def test_an_article_with_no_paragraph_warns_of_its_empty_page_and_its_lone_heading(tmp_path):
+    """The trial's vol.33 p.6: a lead, a heading, a photo and a last heading with
+    nothing under it, no paragraph. The page was ~60 % empty and no warning said so:
+    an article without body text of its own had no measure to count lines by."""
+    blocks = ("- lead: 測定網の整備と排出源の対策を同時に進める都市の取組を紹介します。\n"
+              "- h3: 測定網を広げる\n  number: 1\n"
+              "- figure: photos/site.jpg\n  aspect: \"3:4\"\n"
+              "- h3: 排出源に手を打つ\n  number: 2\n")
+    text = issue_text(blocks)
+    issue = write(tmp_path, text)
+    result = build(issue, tmp_path / "out.pdf")
+    warnings = "\n".join(result.warnings)
+    found = re.search(r"article 'first' ends (\d+) lines \(left column (\d+), right column (\d+)\) "
+                      r"short of the foot of page 2", warnings)
+    assert found, warnings
+    _, left, right = (int(group) for group in found.groups())
+    page = read_layout(result.output)[1]
+    for column, lines in ((0, left), (1, right)):
+        assert abs(page.shortfall(column) / PITCH - lines) < 1, (column, page.shortfall(column) / PITCH)
+    line = text.splitlines().index("      - h3: 排出源に手を打つ") + 1
+    assert (f"{issue}:{line}:9: warning: page 2 (article 'first'): the heading 「排出源に手を打つ」 "
+            "has nothing under it in its column\n  fix: write the text it heads, or remove the "
+            "heading") in warnings, warnings
+    assert warnings.count("has nothing under it") == 1  # not the first heading, with the photo under it
+
+
+def test_columns_ending_apart_above_a_page_wide_quote_warn_with_the_lines(tmp_path):
+    """The trial's vol.32 p.2: a photo that cannot split leaves the column run
+    above a page-wide quote 8 lines shorter on the right; the page was full to
+    its foot, so no check saw it."""
+    quote = f"- quote: {SENTENCE[:-1]}\n  span: page\n"
+    blocks = (paragraph() * 2 + "- figure: photos/wide.jpg\n  aspect: \"1:1\"\n" + paragraph()
+              + quote + paragraph() * 4)
+    issue = write(tmp_path, issue_text(blocks, first_pages=2))
+    result = build(issue, tmp_path / "out.pdf", draft=True)
+    found = re.search(r"page 2 \(article 'first'\): the (left|right) column ends (\d+) lines above "
+                      r"the other one, over the page-wide block below them\n  fix: add about ([\d,]+) "
+                      r"characters", "\n".join(result.warnings))
+    assert found, result.warnings
+    side, lines, characters = found.group(1), int(found.group(2)), int(found.group(3).replace(",", ""))
+    page = read_layout(result.output)[1]
+    quote_top = max(glyph.top for glyph in page.glyphs  # the quote's first line
+                    if glyph.char == "こ" and "Gothic" in glyph.font)
+    lowest = [min([glyph.bottom for glyph in page.glyphs if glyph.bottom > quote_top
+                   and (glyph.right < MIDDLE if column == 0 else glyph.left > MIDDLE)]
+                  + [bottom for left, bottom, right, top in page.ink if bottom > quote_top
+                     and (right < MIDDLE if column == 0 else left > MIDDLE)])
+              for column in (0, 1)]
+    apart = (lowest[0] - lowest[1]) / PITCH  # points, y up: the left column ends higher when > 0
+    assert side == ("left" if apart > 0 else "right")
+    assert abs(abs(apart) - lines) < 1, (apart, lines)
+    assert 25 * lines <= characters <= 27.5 * lines

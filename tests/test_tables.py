@@ -284,3 +284,39 @@ def test_a_column_too_narrow_for_its_words_is_one_error_naming_it(tmp_path, capf
     assert errors == [f"{issue}:{line}:7: error: column 4 of the table (「開始」) is too narrow: "
                       f"{years} cells run past its edge, " + errors[0].split("past its edge, ")[1]], err
     assert "table__column" not in err
+
+
+SHORT_TABLES = {3: [["2026年10月", "水俣条約に関する研修", "水俣市"],
+                    ["2026年11月", "第3回アジア都市環境会議", "北九州市"],
+                    ["2027年1月", "日本・インドネシア環境政策対話", "ジャカルタ"]]}
+SHORT_TABLES[5] = SHORT_TABLES[3] + [["2027年2月", "日タイ環境政策対話", "バンコク"],
+                                     ["2027年3月", "アジア太平洋3R推進フォーラム", "ハノイ"]]
+
+
+@pytest.mark.parametrize("rows", sorted(SHORT_TABLES))
+def test_a_short_table_alone_in_its_article_stays_in_one_column(tmp_path, rows):
+    """The trial's vol.32 p.8: the columns' balancing split a 3-row table 1 + 2,
+    side by side, each piece with its header. A short table stays whole."""
+    from small_issue import issue_head
+
+    body = "\n".join(f"            - [{', '.join(row)}]" for row in SHORT_TABLES[rows])
+    issue = tmp_path / "short.yaml"
+    issue.write_text(issue_head(4) + f"""\
+  - id: events
+    page: 2
+    toc: 今後の予定
+    title: 今後の予定
+    blocks:
+      - table:
+          header: [日程, 会合, 場所]
+          rows:
+{body}
+""", encoding="utf-8")
+    pdf = tmp_path / "short.pdf"
+    build(issue, pdf, draft=True)
+    lines = [line for line in column_lines(pdf, 2) if line.column >= 0]
+    header = [line for line in lines if line.text == "日程会合場所"]
+    dates = [line for line in lines for row in SHORT_TABLES[rows] if line.text.startswith(row[0])]
+    assert len(header) == 1 and len(dates) == rows
+    assert {line.column for line in header + dates} == {header[0].column}
+    assert all(line.baseline < header[0].baseline for line in dates)

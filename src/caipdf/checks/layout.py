@@ -7,15 +7,20 @@ Errors, naming the article and the page:
 - a column of an article's page that ends more than a third of the text
   area above the foot.
 
-Warning: an article's last page whose columns end more than a line short,
-with the lines and characters that would fill it.
+Warnings: an article's last page whose columns end more than a line short,
+with the lines and characters that would fill it (an article with no
+paragraph of its own is measured in the issue's body text); a heading with
+nothing of its article under it in its column.
 """
 
 from __future__ import annotations
 
+import math
+
 from caipdf.checks.pages import TOLERANCE, Measure, Page, TextLine
 from caipdf.errors import Problem
-from caipdf.structure.model import Issue
+from caipdf.structure.inline import plain_text
+from caipdf.structure.model import Heading, Issue
 
 OVERLAP = 1.0          # px both ways before two lines count as drawn over each other
 SHORT_COLUMN = 1 / 3   # of the text area: a column ending higher than this is an error
@@ -27,7 +32,8 @@ def check(issue: Issue, pages: list[Page],
     articles = {article.id: article for article in issue.articles}
     errors = [problem for page in pages for problem in _drawing_errors(page, articles)]
     last_pages = {article: page.number for page in pages for article in page.articles}
-    warnings = []
+    warnings = [warning for page in pages for warning in _lone_headings(page, articles)
+                + _uneven_columns_above_spans(page, articles, measures)]
     for page in pages:
         owner = articles.get(page.articles[-1]) if page.articles and page.number > 1 else None
         if owner is None:
@@ -82,6 +88,66 @@ def _short_columns(page: Page, article) -> list[Problem]:
                     f"and the article goes on on page {page.number + 1}",
                     "a block too tall for the room left (a figure, table or key figures) moved on: "
                     "move it, or shorten the text before it")]
+
+
+def _uneven_columns_above_spans(page: Page, articles: dict, measures: dict[str, Measure]) -> list[str]:
+    """Columns that end more than a line apart above a page-wide block (a
+    quote, a photo, key figures): the band of columns above it is short on
+    one side. The columns' foot (the last band) is the short-page check's."""
+    if len(page.columns) != 2:
+        return []
+    spans = sorted((block for block in page.blocks
+                    if all(block.across(column) for column in page.columns)), key=lambda b: b.top)
+    warnings, band_top = [], page.top
+    for span in spans:
+        article = articles.get(span.article)
+        band = [block for block in page.blocks if block.article == span.article
+                and not all(block.across(column) for column in page.columns)
+                and block.top >= band_top - TOLERANCE and block.bottom <= span.top + TOLERANCE]
+        ends = [max((block.bottom for block in band if block.across(column)), default=band_top)
+                for column in page.columns]
+        band_top = span.bottom
+        if article is None or not band or span.article not in measures:
+            continue
+        measure = measures[span.article]
+        short = [math.floor((max(ends) - end) / measure.pitch + 0.05) for end in ends]
+        if max(short) > 1:
+            side = "left" if short[0] > short[1] else "right"
+            warnings.append(
+                f"{article.location}: warning: page {page.number} (article '{article.id}'): the "
+                f"{side} column ends {max(short)} lines above the other one, over the page-wide "
+                f"block below them\n  fix: add about {measure.characters(max(short)):,} characters "
+                "to the text above that block, or cut as many, or move a figure of that column")
+    return warnings
+
+
+def _lone_headings(page: Page, articles: dict) -> list[str]:
+    """A heading (h2, h3) with no block of its article below it in its column."""
+    warnings, reported = [], set()
+    for line in page.lines:
+        if line.kind not in ("h2", "h3") or line.block in reported or line.article not in articles:
+            continue
+        column = next((column for column in page.columns
+                       if column.left - 1 <= line.left and line.right <= column.right + 1), None)
+        if column is None or any(block.article == line.article and block.across(column)
+                                 and block.top >= line.bottom - TOLERANCE for block in page.blocks):
+            continue
+        reported.add(line.block)
+        article = articles[line.article]
+        headings = [block for block in article.blocks if isinstance(block, Heading)]
+        heading = next((block for block in headings
+                        if plain_text(block.content).strip() in line.text), None)
+        if heading is not None and heading is article.blocks[-1]:
+            fix = "write the text it heads, or remove the heading"
+        else:
+            fix = ("it is left at the foot of the column: shorten the text before it by a few "
+                   "lines, or lengthen it, so that the heading goes on with its text")
+        location, text = ((heading.location, plain_text(heading.content).strip()) if heading
+                          else (article.location, line.text.strip()))
+        warnings.append(f"{location}: warning: page {page.number} (article '{article.id}'): the "
+                        f"heading 「{text}」 has nothing under it in its column\n"
+                        f"  fix: {fix}")
+    return warnings
 
 
 def describe_lines(per_column: list[int]) -> str:

@@ -8,7 +8,7 @@ from caipdf.checks.fitting import lines_on
 from caipdf.checks.pages import Measure, Page
 from caipdf.errors import Problem
 from caipdf.render.pdf import Rendering
-from caipdf.structure.model import Article, Issue
+from caipdf.structure.model import Article, Figure, Issue, Table
 
 # A cut asks for a little more than the lines measured past the article's
 # pages: a cut also has to absorb the half-empty last line of the paragraph
@@ -62,8 +62,9 @@ def _resize_hint(article: Article, pages: list[Page], measures: dict[str, Measur
     measure = measures.get(article.id)
     described = (f"article '{article.id}' has {_pages(article.page, article.last_page)} but "
                  f"fills {_count(len(filled))}")
+    resizable = _resizable(article)
     if not filled or measure is None:
-        return f"{described}: shorten or lengthen it, or resize its figures"
+        return f"{described}: shorten or lengthen it" + (f", or {resizable}" if resizable else "")
     if filled[-1].number > article.last_page:
         over = sum(lines_on(page, article.id, measure) for page in filled
                    if page.number > article.last_page)
@@ -75,9 +76,20 @@ def _resize_hint(article: Article, pages: list[Page], measures: dict[str, Measur
                               + whole_page * (article.last_page - last.number))
     if verb == "cut" and measure.characters(lines) > article.text_length:
         return (f"{described}: it runs {measure.describe(lines)} over, more than all of its "
-                f"{article.text_length:,} characters: shorten its tables, or resize its figures")
+                f"{article.text_length:,} characters: "
+                + (resizable or "a block that cannot split moved on, and the text after it with "
+                   "it: the page's other warnings say which"))
     return (f"{described}: {verb} about {measure.characters(lines):,} of its "
-            f"{article.text_length:,} characters ({measure.describe(lines)}), or resize its figures")
+            f"{article.text_length:,} characters ({measure.describe(lines)})"
+            + (f", or {resizable}" if resizable else ""))
+
+
+def _resizable(article: Article) -> str:
+    """What the article holds, besides its text, that an editor can make
+    smaller: its tables (fewer rows) and its photos (their frames)."""
+    kinds = {type(block) for block in article.blocks}
+    return ", or ".join((["shorten its tables"] if Table in kinds else [])
+                        + (["resize its figures"] if Figure in kinds else []))
 
 
 # What may run over from the cover, by its class in cover.html, and what to do then.

@@ -138,13 +138,21 @@ def _measures(pages: list[Page]) -> dict[str, Measure]:
         for line in page.lines:
             if line.kind == "p" and line.area == "body" and line.article:
                 paragraphs.setdefault(line.article, {}).setdefault(line.block, []).append(line)
-    measures = {}
+    measures, sizes = {}, {}
     for article, blocks in paragraphs.items():
         lines = [line for block in blocks.values() for line in block]
         full = [len(line.text.strip()) for block in blocks.values() for line in block[:-1]]
         pitch = Counter(round(line.bottom - line.top, 2) for line in lines).most_common(1)[0][0]
         measures[article] = Measure(pitch, sum(full) / len(full) if full
                                     else max(len(line.text) for line in lines))
+        sizes[article] = len(lines)
+    # An article with no paragraph (a figure, a table, a list) is filled with
+    # body text like the others: it takes the measure of the largest body.
+    if measures:
+        typical = measures[max(sizes, key=sizes.get)]
+        for page in pages:
+            for article in page.articles:
+                measures.setdefault(article, typical)
     return measures
 
 

@@ -110,7 +110,8 @@ BALANCING_STEP = """\
 """
 BALANCING_STEP_ON_GRID = """\
                 settled, height = balancer.advance(
-                    height, new_boxes, column_skip_stack is None, lost_space)
+                    height, new_boxes, column_skip_stack is None, lost_space,
+                    last_footnotes_height)
                 if settled:
                     break
 """

@@ -67,6 +67,7 @@ class FootnoteRef:
     key: str
     number: int = 0  # set when the article numbers its footnotes
     children: list = field(default_factory=list)  # the footnote's own text
+    again: bool = False  # called earlier in the article: this call prints only its mark
     kind: str = "footnote"
 
 

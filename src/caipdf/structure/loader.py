@@ -347,6 +347,7 @@ class _Reader:
                            f"the text refers to footnote [^{ref.key}], which is not defined",
                            f"add '{ref.key}: …' under this article's footnotes")
                 continue
+            ref.again = ref.key in numbers
             numbers.setdefault(ref.key, len(numbers) + 1)
             ref.number = numbers[ref.key]
             ref.children = footnotes[ref.key][0]

@@ -106,6 +106,12 @@ class Cell:
     column: int = 0  # the table column the cell starts in, 0-based
 
 
+#: A table of at most this many rows is short: it is kept in one column
+#: (layouts: .table--short), as two pieces side by side it would read as two
+#: tables. A longer one may break between rows, its header repeated.
+SHORT_TABLE_ROWS = 5
+
+
 @dataclass
 class Table:
     rows: list[list[Cell]]  # cells continued from above are left out
@@ -120,6 +126,10 @@ class Table:
     @property
     def columns(self) -> int:
         return max([len(self.header or [])] + [cell.column + 1 for row in self.rows for cell in row])
+
+    @property
+    def short(self) -> bool:
+        return len(self.rows) <= SHORT_TABLE_ROWS
 
     @property
     def row_groups(self) -> list[list[list[Cell]]]:

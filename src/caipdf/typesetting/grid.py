@@ -213,14 +213,24 @@ class Balancing:
         held = sum(max(0.0, _foot(column) - self.top) for column in columns)
         return max(1, math.floor(held / count / self.pitch + 1e-6)) * self.pitch + self.SLACK
 
-    def advance(self, height: float, columns, fits: bool, lost_space: float) -> tuple[bool, float]:
+    def advance(self, height: float, columns, fits: bool, lost_space: float,
+                footnotes_height: float = 0.0) -> tuple[bool, float]:
         """(settled, the height to lay the columns out at): settled at the
-        height tried when it is the one, else the next height to try."""
+        height tried when it is the one, else the next height to try.
+
+        `footnotes_height` is the footnote area the columns tried call for:
+        a trial's columns may reach into it, the real ones may not, so the
+        heights tried past the first that fits stay above it (else the
+        columns end up laid out taller than the page leaves them, and the
+        whole run of columns moves on to the next page)."""
         if not self.pitch:
             return fits, height if fits else height + (1 if lost_space == math.inf else lost_space)
+        room = self.max_height - footnotes_height + self.SLACK
         if fits:
             if self.fitting is None:
                 self.fitting = height
+            elif height > room:
+                return True, self.fitting
             if _descending(columns):
                 # Lines of text moved up to level the columns, not a figure
                 # or quote left at the first column's foot.
@@ -228,7 +238,7 @@ class Balancing:
                 return True, height if moved_text else self.fitting
         following = (math.floor((height - self.SLACK) / self.pitch + 1e-6) + 1) * self.pitch \
             + self.SLACK
-        if following > self.max_height and self.fitting is not None:
+        if following > min(self.max_height, room) and self.fitting is not None:
             return True, self.fitting
         return False, following
 
