@@ -483,6 +483,24 @@ def test_photos_made_while_the_issue_is_laid_out_print_as_kept_ones_do(tmp_path)
     assert all(290 <= image["ppi"] <= 310 for image in images), images
 
 
+def test_a_prepared_photo_trimmed_from_the_cache_is_made_again_by_the_same_process(tmp_path):
+    """As in `caipdf serve`: one process builds, the cache's size limit
+    removes the prepared photo, and the next build makes it again."""
+    import os
+
+    save_jpeg(camera_photo(2000, 1500, seed=11), tmp_path / "images" / "p.jpg")
+    issue = issue_with_figures(tmp_path, """\
+        - figure: images/p.jpg
+          alt: 写真
+        """)
+    first = build(issue, tmp_path / "first.pdf").output
+    for kept in (Path(os.environ["CAIPDF_CACHE"]) / "images").glob("*.jpg"):
+        kept.unlink()
+    second = build(issue, tmp_path / "second.pdf").output
+    assert second.read_bytes() == first.read_bytes()
+    assert [image["space"] for image in placed_images(second)] == ["DeviceCMYK"]
+
+
 def test_svg_figures_print_in_cmyk_fill_their_frame_and_say_what_cannot_be_converted(tmp_path):
     (tmp_path / "images").mkdir()
     (tmp_path / "images" / "chart.svg").write_text(

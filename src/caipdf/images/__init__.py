@@ -151,7 +151,7 @@ def _forget_pool() -> None:
     """In a forked child: the parent's pool threads do not exist there."""
     global _pool, _photo_budget
     _pool, _photo_budget = None, _MemoryBudget(MEMORY_BUDGET)
-    cache.forget_unfinished()
+    cache.forget_promises()
 
 
 def _in_parallel(function, items: list) -> list:

@@ -52,18 +52,20 @@ def promise(file_name: str, width: int, height: int, making: Future) -> None:
 
 
 def promised(file_name: str) -> Promise | None:
-    """The promise of an image still being made (or made by this process)."""
+    """The promise of an image still being made."""
     found = _promised.get(file_name)
-    if found is not None and found.making.done() and found.making.exception() is not None:
-        return None  # failed: whoever asks again makes it again
-    return found
+    if found is None or not found.making.done():
+        return found
+    if found.making.exception() is None:
+        # Made and kept: from now on the cache answers, so an image it has
+        # trimmed since (caipdf.cache's size limit) is made again.
+        _promised.pop(file_name, None)
+    return None  # made, or failed: whoever asks again makes it again
 
 
-def forget_unfinished() -> None:
+def forget_promises() -> None:
     """In a forked child: the threads making them stayed with the parent."""
-    for file_name, found in list(_promised.items()):
-        if not found.making.done():
-            del _promised[file_name]
+    _promised.clear()
 
 
 def read(file_name: str) -> bytes | None:
