@@ -447,6 +447,60 @@ def test_prepared_photos_are_kept_and_builds_are_identical_wherever_the_issue_si
         assert {path: path.stat().st_mtime_ns for path in cache.glob("*.jpg")} == made
 
 
+def test_photos_made_while_the_issue_is_laid_out_print_as_kept_ones_do(tmp_path):
+    """With an empty cache the photos are made beside the layout and drawn
+    when they are done (caipdf.render.deferred_photos); with a warm one they
+    are read from the cache. Both builds, each a fresh process, give the
+    same bytes: the same images, sizes, colours and resource names."""
+    import os
+
+    save_jpeg(camera_photo(3000, 2250, seed=7), tmp_path / "images" / "a.jpg")
+    sideways = camera_photo(2400, 1800, seed=8).transpose(Image.Transpose.ROTATE_90)
+    sideways.info["orientation"] = 6
+    save_jpeg(sideways, tmp_path / "images" / "b.jpg")
+    save_jpeg(camera_photo(2000, 1500, seed=9, grey=True).convert("L"), tmp_path / "images" / "c.jpg")
+    issue = issue_with_figures(tmp_path, """\
+        - figure: images/a.jpg
+          alt: 写真
+        - figure: images/b.jpg
+          alt: 横向きの写真
+        - figure: images/c.jpg
+          alt: 白黒の写真
+        """)
+    cache = tmp_path / "cache"
+    environment = {**os.environ, "CAIPDF_CACHE": str(cache)}
+    pdfs = []
+    for run in ("empty", "warm"):
+        pdf = tmp_path / f"{run}.pdf"
+        result = subprocess.run([sys.executable, "-m", "caipdf", "build", str(issue), "-o", str(pdf)],
+                                capture_output=True, text=True, env=environment)
+        assert result.returncode == 0, result.stderr
+        assert len(list((cache / "images").glob("*.jpg"))) == 3, run
+        pdfs.append(pdf)
+    assert pdfs[0].read_bytes() == pdfs[1].read_bytes()
+    images = placed_images(pdfs[0])
+    assert sorted(image["space"] for image in images) == ["DeviceCMYK", "DeviceCMYK", "DeviceGray"]
+    assert all(290 <= image["ppi"] <= 310 for image in images), images
+
+
+def test_a_prepared_photo_trimmed_from_the_cache_is_made_again_by_the_same_process(tmp_path):
+    """As in `caipdf serve`: one process builds, the cache's size limit
+    removes the prepared photo, and the next build makes it again."""
+    import os
+
+    save_jpeg(camera_photo(2000, 1500, seed=11), tmp_path / "images" / "p.jpg")
+    issue = issue_with_figures(tmp_path, """\
+        - figure: images/p.jpg
+          alt: 写真
+        """)
+    first = build(issue, tmp_path / "first.pdf").output
+    for kept in (Path(os.environ["CAIPDF_CACHE"]) / "images").glob("*.jpg"):
+        kept.unlink()
+    second = build(issue, tmp_path / "second.pdf").output
+    assert second.read_bytes() == first.read_bytes()
+    assert [image["space"] for image in placed_images(second)] == ["DeviceCMYK"]
+
+
 def test_svg_figures_print_in_cmyk_fill_their_frame_and_say_what_cannot_be_converted(tmp_path):
     (tmp_path / "images").mkdir()
     (tmp_path / "images" / "chart.svg").write_text(

@@ -6,7 +6,9 @@
    sized and converted for the edition (`prepare.py`, `colour.py`), at the
    width its slot is placed (`slots.py`), and kept in the cache (`cache.py`)
    so a rebuild does not make it again. Resolution is checked here, where
-   the placed width is known.
+   the placed width is known. The photos are made on a pool of threads
+   while WeasyPrint lays the issue out, which needs only their sizes: the
+   PDF writer waits for each one's bytes (caipdf.render.deferred_photos).
 
 The HTML then points each <img> at its prepared file (`caipdf-image:NAME`),
 which the renderer's fetcher reads from the cache.
@@ -118,29 +120,46 @@ def prepare_photos(issue: Issue, profile, heights: dict[Figure, float] | None = 
                                                 width / (frame.width_pt / 72))
     if problems:
         raise CaipdfError(problems)
-    jobs = list(to_make.values())
-    made = _in_parallel(lambda job: prepared_jpeg(*job), jobs,
-                        weights=[decoded_megabytes(*job) for job in jobs])
-    for name, data in zip(to_make, made):
-        cache.keep(name, data)
+    for name, (source, frame, edition) in to_make.items():
+        _make_beside_layout(name, source, frame, edition)
     return prepared
 
 
-def _in_parallel(function, items: list, weights: list[float] | None = None) -> list:
-    """`function` over `items` on every core: decoding, resampling, colour
-    conversion and encoding all run outside Python's lock in Pillow. With
-    `weights` (megabytes of memory each item takes), items run side by side
-    only while they take MEMORY_BUDGET together; a larger one runs alone."""
+def _make_beside_layout(name: str, source: SourceImage, frame: Frame, edition: Edition) -> None:
+    """Start making a prepared photo on the pool and promise it in the cache.
+    Decoding, resampling, colour conversion and encoding run outside Python's
+    lock in Pillow, so they take the cores the layout leaves."""
+    def make() -> None:
+        with _photo_budget.taken(decoded_megabytes(source, frame, edition)):
+            cache.keep(name, prepared_jpeg(source, frame, edition))
+
+    width, height = pixel_size(source, frame, edition)
+    cache.promise(name, width, height, _photo_pool().submit(make))
+
+
+_pool: ThreadPoolExecutor | None = None
+
+
+def _photo_pool() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="photos")
+    return _pool
+
+
+def _forget_pool() -> None:
+    """In a forked child: the parent's pool threads do not exist there."""
+    global _pool, _photo_budget
+    _pool, _photo_budget = None, _MemoryBudget(MEMORY_BUDGET)
+    cache.forget_promises()
+
+
+def _in_parallel(function, items: list) -> list:
+    """`function` over `items` on every core (Pillow decodes outside Python's lock)."""
     if len(items) < 2:
         return [function(item) for item in items]
-    budget = _MemoryBudget(MEMORY_BUDGET)
-
-    def run(index: int):
-        with budget.taken(weights[index] if weights else 0):
-            return function(items[index])
-
     with ThreadPoolExecutor(max_workers=min(len(items), os.cpu_count() or 1)) as pool:
-        return list(pool.map(run, range(len(items))))
+        return list(pool.map(function, items))
 
 
 class _MemoryBudget:
@@ -161,6 +180,10 @@ class _MemoryBudget:
             with self.changed:
                 self.free += megabytes
                 self.changed.notify_all()
+
+
+_photo_budget = _MemoryBudget(MEMORY_BUDGET)  # shared by every photo being made
+os.register_at_fork(after_in_child=_forget_pool)
 
 
 def _low_resolution(figure: Figure, source: SourceImage, frame: Frame, ppi: float,

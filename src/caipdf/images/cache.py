@@ -7,11 +7,17 @@ any of those makes new ones. The same name is the image's URL in the HTML
 (`caipdf-image:NAME`), so the PDF's resource names do not depend on the
 folder the issue sits in. They live in `images/` of caipdf's cache
 (caipdf.cache).
+
+A photo may still be being made while the issue is laid out (caipdf.images
+prepares them beside the layout): such a name is promised, with the pixel
+size it will have, and reading it waits until it is kept.
 """
 
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import Future
+from dataclasses import dataclass
 
 from caipdf import cache
 
@@ -31,12 +37,50 @@ def url(file_name: str) -> str:
     return URL_SCHEME + file_name
 
 
+@dataclass(frozen=True)
+class Promise:
+    width: int  # pixels of the image being made
+    height: int
+    making: Future  # done once the image is kept; raises what making it raised
+
+
+_promised: dict[str, Promise] = {}
+
+
+def promise(file_name: str, width: int, height: int, making: Future) -> None:
+    _promised[file_name] = Promise(width, height, making)
+
+
+def promised(file_name: str) -> Promise | None:
+    """The promise of an image still being made."""
+    found = _promised.get(file_name)
+    if found is None or not found.making.done():
+        return found
+    if found.making.exception() is None:
+        # Made and kept: from now on the cache answers, so an image it has
+        # trimmed since (caipdf.cache's size limit) is made again.
+        _promised.pop(file_name, None)
+    return None  # made, or failed: whoever asks again makes it again
+
+
+def forget_promises() -> None:
+    """In a forked child: the threads making them stayed with the parent."""
+    _promised.clear()
+
+
 def read(file_name: str) -> bytes | None:
+    found = _promised.get(file_name)
+    if found is not None:
+        try:
+            found.making.result()
+        except BaseException:
+            _promised.pop(file_name, None)
+            raise
     return cache.read(f"images/{file_name}")
 
 
 def has(file_name: str) -> bool:
-    return cache.has(f"images/{file_name}")
+    return promised(file_name) is not None or cache.has(f"images/{file_name}")
 
 
 def keep(file_name: str, data: bytes) -> None:

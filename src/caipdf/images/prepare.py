@@ -101,7 +101,8 @@ def _decode(source: SourceImage, frame: Frame, width: int) -> Image.Image:
         scale = _draft_scale(source, frame, width)
         image.draft(image.mode, (math.ceil(image.width * scale), math.ceil(image.height * scale)))
     image.load()
-    return ImageOps.exif_transpose(image)
+    ImageOps.exif_transpose(image, in_place=True)  # an upright photo is not copied
+    return image
 
 
 def _draft_scale(source: SourceImage, frame: Frame, width: int) -> float:

@@ -28,12 +28,15 @@ from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 from caipdf.typesetting import grid  # noqa: E402
-from caipdf.render import font_subsets, line_memo, tag_sources, weasyprint_fixes  # noqa: E402
+from caipdf.render import (  # noqa: E402
+    deferred_photos, font_subsets, line_memo, tag_sources, weasyprint_fixes,
+)
 
 weasyprint_fixes.install()  # footnotes stay on their call's page: see the module
 line_memo.install()  # column balancing breaks each line once: see the module
 tag_sources.install()  # structure elements remember their HTML: see the module
 font_subsets.install()  # the same font subsets on every machine: see the module
+deferred_photos.install()  # layout goes on while the photos are made: see the module
 
 typesetting.install()  # Japanese body text to JLREQ: see docs/typesetting.md
 grid.install()  # body lines on the page's line grid: see caipdf.typesetting.grid
