@@ -46,7 +46,7 @@ def boundaries(text: str) -> frozenset[int]:
     (kinsoku and Pango keep those together anyway, and BudouX sometimes
     splits a year: 「201|9年」), inside a short kanji compound, one that
     leaves a single kanji at either end of a longer one (「熊|本県水俣市」),
-    and one between 第 and its number (「ネットワーク第|2回会合」)."""
+    and one inside a number (「ネットワーク第|2回会合」, `_inside_number`)."""
     found, index = set(), 0
     for phrase in _parser().parse(text)[:-1]:
         index += len(phrase)
@@ -57,7 +57,7 @@ def boundaries(text: str) -> frozenset[int]:
             found.difference_update(range(start + 1, end))
         else:
             found.difference_update({start + 1, end - 1})
-    found.difference_update({i for i in found if text[i - 1] == "第" and _word_character(text[i])})
+    found.difference_update({i for i in found if _inside_number(text, i)})
     return frozenset(i for i in found
                      if not (_word_character(text[i - 1]) and _word_character(text[i])))
 
