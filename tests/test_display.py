@@ -166,3 +166,164 @@ def test_check_reports_breaks_and_short_last_lines():
         justify.LOOSEN_MAX = saved
     assert len(loose.short_last) >= 2
     assert all(where.endswith(("す。」", "た。」")) for where in loose.short_last), loose.short_last
+
+
+# ------------------------------------- the trial's volumes (issue 13, round 3)
+
+#: What the QA trial of vol.31–33 found split inside a word, at the widths
+#: that split them there: the cover line (「脱炭/素の道」), a credit run into
+#: its caption (「写真：環/境省」), a place name in a table cell (「熊/本県水俣市」),
+#: and a table long enough to repeat its header in the next column.
+TRIAL_COVER_LINE = "COP31の成果と、アジアの都市が切りひらく脱炭素の道"
+TRIAL_FIGURES = [  # (caption, credit)
+    ("水銀を回収する処理施設（CMYKで撮影・入稿された写真）", "写真：環境省"),
+    ("選別施設で説明を受ける参加者", "写真：IGES"),
+    ("Rooftop solar panels on a school in Da Nang", "Photo: City of Da Nang"),
+]
+TRIAL_ROWS = [["2026年10月", "水俣条約に関する研修", "熊本県水俣市"],
+              ["2026年11月", "第3回アジア都市環境会議", "北九州市"],
+              ["2027年1月", "日本・インドネシア環境政策対話", "ジャカルタ"]] \
+    + [[f"2027年{month}月", "アジア都市環境研修", "北九州市"] for month in range(2, 13)] * 2
+
+
+@pytest.fixture(scope="module")
+def trial_issue(tmp_path_factory) -> Path:
+    from photos import camera_photo
+    from small_issue import issue_head
+
+    folder = tmp_path_factory.mktemp("trial")
+    (folder / "images").mkdir()
+    camera_photo(1100, 733).save(folder / "images" / "photo.jpg", quality=80)
+    paragraph = "水俣条約の締約国会議では、水銀の使用を減らす取り組みが話し合われました。" * 4
+    figures = "".join(f"      - figure: images/photo.jpg\n"
+                      f"        caption: '{caption}'\n"
+                      f"        credit: '{credit}'\n"
+                      f"        alt: 写真\n" for caption, credit in TRIAL_FIGURES)
+    rows = "".join(f"            - [{', '.join(row)}]\n" for row in TRIAL_ROWS)
+    articles = (
+        "  - id: photos\n    page: 2\n    toc: 写真で見る会合\n    title: 会合の写真\n"
+        f"    blocks:\n      - p: {paragraph}\n{figures}"
+        "      - list:\n"
+        "          - 2026年7月　アジア3R推進フォーラム（オンライン）\n"
+        "          - 2026年11月　アジア都市プラスチック資源循環ネットワーク第2回会合（マニラ）\n"
+        "        title: 今後の主な予定\n"
+        "      - infobox:\n          title: 環境省の取り組み\n          list:\n"
+        "            - アジア都市プラスチック資源循環ネットワーク第2回会合（マニラ）\n"
+        "  - id: events\n    page: 3\n    toc: 今後の予定\n    title: 研修と会合の日程\n"
+        f"    blocks:\n      - p: {paragraph * 2}\n"
+        f"      - table:\n          header: [日程, 会合, 場所]\n          rows:\n{rows}")
+    head = issue_head(3).replace("脱炭素社会の実現に向けた日本のイニシアティブ", TRIAL_COVER_LINE)
+    issue = folder / "trial.yaml"
+    issue.write_text(head + articles, encoding="utf-8")
+    return issue
+
+
+@pytest.fixture(scope="module")
+def trial_pdf(trial_issue) -> Path:
+    output = trial_issue.with_suffix(".pdf")
+    build(trial_issue, output)
+    return output
+
+
+def test_the_trials_display_texts_break_between_phrases(trial_issue, trial_pdf):
+    report = display_metrics.display_breaks(trial_pdf, display_texts(trial_issue))
+    # Every text is found but for cells set closer to the next cell than a
+    # row gap (the reader takes them for one text).
+    cells = {cell for row in TRIAL_ROWS for cell in row}
+    assert [text for text in report.missing if text not in cells] == []
+    for text in (TRIAL_COVER_LINE, "熊本県水俣市", "日本・インドネシア環境政策対話"):
+        assert text not in report.missing
+    assert report.breaks >= 3  # the cover line, a long cell and a box's item at least
+    assert report.inside == []
+    assert report.unbalanced == []
+
+
+def test_the_cover_line_breaks_before_its_phrase(trial_pdf):
+    rows = [row for row in display_metrics._rows(trial_pdf) if row.page == 1]
+    lines = display_metrics._find(rows, TRIAL_COVER_LINE)
+    assert lines is not None and len(lines) == 2
+    assert "脱炭素の道" in lines[1].text  # not 「…脱炭/素の道」
+
+
+def test_a_place_name_in_a_table_cell_keeps_to_one_line(trial_pdf):
+    rows = [row.text for row in display_metrics._rows(trial_pdf)]
+    assert any("熊本県水俣市" in text for text in rows)
+    assert not any(text.endswith("熊") for text in rows)
+
+
+def _run(glyphs: list[metrics.Glyph], text: str) -> list[metrics.Glyph]:
+    """The glyphs that spell `text` (spaces aside), in reading order."""
+    wanted = text.replace(" ", "")
+    printed = [glyph for glyph in glyphs if glyph.char.strip()]
+    spelled = "".join(glyph.char for glyph in printed)
+    start = spelled.index(wanted)
+    return printed[start:start + len(wanted)]
+
+
+def test_a_credit_stands_apart_from_its_caption(trial_pdf):
+    """Flush right with its photo, on the caption's last line at least 1 em
+    after it, or on a line of its own: never run into the caption
+    (「参加者写真：IGES」), never broken (「写真：環/境省」)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    document = pdfium.PdfDocument(str(trial_pdf))
+    try:
+        page = document[1]  # p.2
+        glyphs = metrics._glyphs(page)
+        trim_x, _ = metrics._trim_origin(page)
+        photo_edges = [image.get_bounds()[2] - trim_x
+                       for image in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,))]
+    finally:
+        document.close()
+    assert len(photo_edges) == len(TRIAL_FIGURES)
+    same_line = 0
+    for caption, credit in TRIAL_FIGURES:
+        caption_end = _run(glyphs, caption)[-1]
+        credit_glyphs = _run(glyphs, credit)
+        first, last = credit_glyphs[0], credit_glyphs[-1]
+        assert len({round(glyph.y, 1) for glyph in credit_glyphs}) == 1, credit
+        if abs(first.y - caption_end.y) < 0.5:
+            same_line += 1
+            assert first.x - caption_end.right >= 0.95 * first.size, (caption, credit)
+        else:
+            assert first.y < caption_end.y - first.size, (caption, credit)
+        assert min(abs(last.right - edge) for edge in photo_edges) < 0.5, credit
+    assert 0 < same_line < len(TRIAL_FIGURES)  # both cases are seen
+
+
+def test_a_list_title_is_set_as_a_title(trial_pdf):
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(trial_pdf))
+    try:
+        glyphs = metrics._glyphs(document[1])
+    finally:
+        document.close()
+    title = _run(glyphs, "今後の主な予定")
+    item = _run(glyphs, "アジア3R推進フォーラム")
+    assert all("Gothic" in glyph.font and "Bold" in glyph.font for glyph in title), title[0].font
+    assert all(glyph.mincho for glyph in item)  # the items are body text
+
+
+def test_check_measures_every_display_context_and_each_header_once(trial_issue):
+    """`caipdf check` reads the cover line, captions, credits and cells as
+    display text whatever the stylesheet says, and a table's header, set
+    again in the next column, once."""
+    from caipdf import pipeline
+    from caipdf.checks import display
+    from caipdf.render.html import render_html
+    from caipdf.render.pdf import render
+    from caipdf.structure.loader import load_issue
+
+    findings = display.check(pipeline.lay_out(pipeline.read(trial_issue)).rendering)
+    assert findings.inside == []
+    pairs = [where.split("「", 1)[1].rstrip("」").split("/") for where in
+             findings.inside + findings.long_phrases]
+    assert not any(before.strip() == after.strip() for before, after in pairs)  # 「日程/日程」
+
+    html = render_html(load_issue(trial_issue)).replace(
+        "</head>", "<style>.cover__line { --caipdf-line-break: normal !important }</style></head>", 1)
+    forgotten = display.check(render(html, trial_issue.parent))
+    assert any(split in where for where in forgotten.inside for split in ("脱/炭素", "脱炭/素")), \
+        forgotten.inside

@@ -1,7 +1,8 @@
 """Line breaks of display text and short last lines, read from the laid-out boxes.
 
-For `caipdf check`: each block whose lines are broken between phrases
-(`--caipdf-line-break: phrase`, docs/typesetting.md) is read line by line,
+For `caipdf check`: each block of display text (`DISPLAY_CLASSES`, or any
+whose lines are broken between phrases, `--caipdf-line-break: phrase`,
+docs/typesetting.md) is read line by line, a table's repeated header once,
 and every break that the measure made (not an explicit `\\n`, a `<br>`) is
 looked up in the phrases of the block's text: between two phrases, inside
 a phrase wider than its line (one that starts the line and goes on past
@@ -37,19 +38,33 @@ class DisplayFindings:
         return out
 
 
-def check(rendering: Rendering) -> DisplayFindings:
-    from weasyprint.formatting_structure import boxes
+#: The display contexts (docs/typesetting.md, "Display text"), by the class
+#: of an element or of one around it. Their lines are measured whether or
+#: not their style asks for phrases: a context the stylesheet forgot (the
+#: cover line did) is reported, not skipped.
+DISPLAY_CLASSES = frozenset({
+    "cover__line", "article__title", "article__subtitle", "byline", "h2", "h3", "quote",
+    "figure__caption", "table", "contents", "keyfigures", "infobox", "colophon", "list__title"})
 
-    lines_of: dict[object, list[tuple[int, object]]] = {}  # element → (page, line box)
+
+def check(rendering: Rendering) -> DisplayFindings:
+    lines_of: dict[tuple, list[tuple[int, object]]] = {}  # (element, header) → (page, line box)
+    display_keys: set[tuple] = set()
     for number, page in enumerate(rendering.document.pages, start=1):
-        for box in page._page_box.descendants():
-            if isinstance(box, boxes.LineBox) and box.element is not None:
-                lines_of.setdefault(box.element, []).append((number, box))
+        _collect(page._page_box, number, False, None, lines_of, display_keys)
     findings = DisplayFindings()
-    for lines in lines_of.values():
+    measured_headers: set[object] = set()
+    for key, lines in lines_of.items():
+        element, header = key
         style = lines[0][1].style
         texts = [_text(line) for _, line in lines]
-        if display.wants_phrases(style):
+        if key in display_keys or display.wants_phrases(style):
+            if header is not None:
+                # A table's header row is set again in each column and page
+                # it reaches, alike: measured once.
+                if element in measured_headers:
+                    continue
+                measured_headers.add(element)
             _breaks(lines, texts, findings)
         elif justify.wants_jlreq(style) and justify._justified(style):
             last = texts[-1].strip()
@@ -57,6 +72,29 @@ def check(rendering: Rendering) -> DisplayFindings:
                 findings.short_last.append(
                     f"p.{lines[-1][0]}: 「…{texts[-2].strip()[-10:]}/{last}」")
     return findings
+
+
+def _collect(box, page: int, in_display: bool, header, lines_of, display_keys) -> None:
+    """The line boxes under `box`, by element and by repeated table header
+    (the row group, set once per column or page), noting those in a display
+    context."""
+    from weasyprint.formatting_structure import boxes
+
+    in_display = in_display or not DISPLAY_CLASSES.isdisjoint(_classes(box))
+    if isinstance(box, boxes.TableRowGroupBox) and (box.is_header or box.is_footer):
+        header = id(box)
+    if isinstance(box, boxes.LineBox) and box.element is not None:
+        key = (box.element, header)
+        lines_of.setdefault(key, []).append((page, box))
+        if in_display:
+            display_keys.add(key)
+    for child in getattr(box, "children", ()):
+        _collect(child, page, in_display, header, lines_of, display_keys)
+
+
+def _classes(box) -> list[str]:
+    element = box.element
+    return element.get("class", "").split() if element is not None else []
 
 
 def _breaks(lines, texts: list[str], findings: DisplayFindings) -> None:
@@ -84,10 +122,20 @@ def _breaks(lines, texts: list[str], findings: DisplayFindings) -> None:
                 findings.inside.append(where)
 
 
-def _text(line) -> str:
+def _text(box) -> str:
+    """The text of a line (or of a box in it), floats (a figure's credit)
+    left out: they have lines of their own."""
     from weasyprint.formatting_structure import boxes
 
-    return "".join(box.text for box in line.descendants() if isinstance(box, boxes.TextBox))
+    parts = []
+    for child in getattr(box, "children", ()):
+        if child.is_floated():
+            continue
+        if isinstance(child, boxes.TextBox):
+            parts.append(child.text)
+        else:
+            parts.append(_text(child))
+    return "".join(parts)
 
 
 def _explicit(line) -> bool:

@@ -79,6 +79,18 @@ def phrase_split(plain, text, width):
         return plain(text, width)
 
 
+def minimum_split(plain, text, width):
+    """The split for a min-content width (a table column's, a flex item's):
+    at the narrowest parts `phrase_split` may set a phrase in, where its
+    script changes. A 6-kanji place name (「熊本県水俣市」) is then not what
+    makes a table wider than its column, beside a long name that can break
+    (「日本・インドネシア/環境政策対話」)."""
+    if level != PHRASES:
+        return plain(text, width)
+    with _at_level(WITHIN):
+        return plain(text, width)
+
+
 def balanced_split(plain, text, style, context, width, is_line_start):
     """The split of a balanced block's line: the rest of the block is
     broken at the narrowest width that keeps its number of lines (and of

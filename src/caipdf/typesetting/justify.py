@@ -504,8 +504,10 @@ def _split_pushing_in(text, style, context, max_width, justification_spacing,
         return _original["split_first_line"](text, style, context, width, justification_spacing,
                                               is_line_start, minimum)
 
-    if max_width is None or minimum or not display.wants_phrases(style):
+    if max_width is None or not display.wants_phrases(style):
         split = plain(text, max_width)
+    elif minimum:
+        split = display.minimum_split(plain, text, max_width)
     elif display.wants_balance(style):
         split = display.balanced_split(plain, text, style, context, max_width, is_line_start)
     else:

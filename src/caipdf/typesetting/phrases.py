@@ -44,14 +44,20 @@ def boundaries(text: str) -> frozenset[int]:
 
     BudouX's boundaries, less those inside a run of Latin letters or digits
     (kinsoku and Pango keep those together anyway, and BudouX sometimes
-    splits a year: 「201|9年」) and inside a short kanji compound."""
+    splits a year: 「201|9年」), inside a short kanji compound, one that
+    leaves a single kanji at either end of a longer one (「熊|本県水俣市」),
+    and one inside a number (「ネットワーク第|2回会合」, `_inside_number`)."""
     found, index = set(), 0
     for phrase in _parser().parse(text)[:-1]:
         index += len(phrase)
         found.add(index)
     for match in _KANJI.finditer(text):
-        if match.end() - match.start() <= SHORT_COMPOUND:
-            found.difference_update(range(match.start() + 1, match.end()))
+        start, end = match.start(), match.end()
+        if end - start <= SHORT_COMPOUND:
+            found.difference_update(range(start + 1, end))
+        else:
+            found.difference_update({start + 1, end - 1})
+    found.difference_update({i for i in found if _inside_number(text, i)})
     return frozenset(i for i in found
                      if not (_word_character(text[i - 1]) and _word_character(text[i])))
 
@@ -62,15 +68,26 @@ def sub_boundaries(text: str) -> frozenset[int]:
     places a phrase wider than its line may break (「第16回|ASEAN+3|環境大臣
     会合及び|日|ASEAN|環境閣僚対話」, one phrase for BudouX). Not between a
     kanji and the hiragana after it (送り仮名, particles), nor before ー,
-    small kana or a counter's ヵ ヶ カ ケ between kanji (「三カ国」)."""
+    small kana or a counter's ヵ ヶ カ ケ between kanji (「三カ国」), nor
+    inside a number (「第2回」, 「2026年10月」)."""
     found = set(boundaries(text))
     for index in range(1, len(text)):
         before, after = _script(text, index - 1), _script(text, index)
         if before != after and not (before == "kanji" and after == "hiragana") \
                 and before != "other" and after != "other" \
-                and text[index] not in jlreq.NOT_AT_LINE_START:
+                and text[index] not in jlreq.NOT_AT_LINE_START \
+                and not _inside_number(text, index):
             found.add(index)
     return frozenset(found)
+
+
+def _inside_number(text: str, index: int) -> bool:
+    """Whether `index` falls between 第 or a number's counter and the next
+    number (「第|2回」, 「2026年|10月」)."""
+    if not jlreq.is_digit(text[index]):
+        return False
+    return text[index - 1] == "第" or index >= 2 and text[index - 1] in jlreq.COUNTERS \
+        and jlreq.is_digit(text[index - 2])
 
 
 def _script(text: str, index: int) -> str:
@@ -109,4 +126,6 @@ def breaks_inside(text: str, index: int) -> bool:
         return False
     if text[index - 1].isspace() or text[index].isspace():
         return False
+    if text[index - 1] in "-‐" and jlreq.is_alnum(text[index]):
+        return False  # after a hyphen in Latin text: "Results-/based"
     return index not in boundaries(text)
