@@ -252,3 +252,15 @@ def test_what_pypdf_says_of_a_damaged_pdf_is_a_warning_in_the_report(vol19_pdf, 
     assert any("startxref" in warning for warning in warnings), warnings
     captured = capfd.readouterr()
     assert "startxref" not in captured.err + captured.out
+
+
+def test_a_low_resolution_photo_in_a_pdf_caipdf_did_not_make_is_judged_as_print(tmp_path):
+    """A PDF from elsewhere says no edition: its photos are held to print's 300 ppi, and the
+    warning still says which page, image and size."""
+    path = tmp_path / "elsewhere.pdf"
+    Image.new("RGB", (100, 80), (200, 40, 40)).save(path, resolution=30)  # 85×68 mm at 30 ppi
+    report = preflight(path)
+    assert report.edition == "unknown"
+    [warning] = [finding for finding in report.findings if "ppi" in str(finding)]
+    assert "page 1: an image of 100×80 px placed at 85×68 mm is 30 ppi (under the 300 ppi of print" \
+        in str(warning)
