@@ -601,3 +601,36 @@ def test_test_volumes_with_photos_build_clean_in_every_edition(volume_with_photo
         result = subprocess.run([str(VERAPDF), "--format", "text", "-f", "3b",
                                  str(volume_with_photos["archive"])], capture_output=True, text=True)
         assert result.stdout.startswith("PASS"), result.stdout
+
+
+@pytest.mark.parametrize("when", ["before the layout reaches it", "while the page is drawn"])
+def test_a_photo_that_fails_to_be_made_is_a_clear_error_whenever_it_fails(tmp_path, monkeypatch, when):
+    """Photos are made beside the layout: making one may fail before WeasyPrint
+    asks for it or after it laid out its stand-in. Either way the build ends in
+    the same error, not a traceback, and writes nothing."""
+    import threading
+
+    import caipdf.images as images_stage
+
+    save_jpeg(camera_photo(1600, 1200, seed=21), tmp_path / "images" / "p.jpg")
+    issue = issue_with_figures(tmp_path, """\
+        - figure: images/p.jpg
+          alt: 写真
+        """)
+    laid_out = threading.Event()
+
+    def failing(source, frame, edition):
+        if when == "while the page is drawn":
+            laid_out.wait(timeout=30)
+        raise OSError("image file is truncated (4 bytes not processed)")
+
+    monkeypatch.setattr(images_stage, "prepared_jpeg", failing)
+    if when == "while the page is drawn":  # the maker fails only once the layout is done
+        import caipdf.pipeline as pipeline
+
+        render = pipeline.render
+        monkeypatch.setattr(pipeline, "render", lambda *a, **k: (render(*a, **k), laid_out.set())[0])
+    with pytest.raises(CaipdfError) as caught:
+        build(issue, tmp_path / "out.pdf")
+    assert "Failed to load image" in str(caught.value) and "truncated" in str(caught.value)
+    assert not (tmp_path / "out.pdf").exists()

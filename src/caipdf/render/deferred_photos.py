@@ -18,6 +18,7 @@ from functools import cached_property
 
 from weasyprint import document, images
 
+from caipdf.errors import CaipdfError, Problem
 from caipdf.images import cache as image_cache
 from caipdf.render.weasyprint_fixes import require_pinned_source, require_pinned_weasyprint
 
@@ -81,9 +82,19 @@ class DeferredPhoto:
 
     @cached_property
     def finished(self) -> images.RasterImage:
-        image_cache.read_url(self.url)  # waits; raises what making the photo raised
+        try:
+            image_cache.read_url(self.url)  # waits; raises what making the photo raised
+        except CaipdfError:
+            raise
+        except Exception as error:  # as WeasyPrint's loader reports it when the layout waits
+            raise CaipdfError(Problem(None, f"WeasyPrint: Failed to load image at {self.url!r}: "
+                                      f"{error}", "check the photo's file: it may be damaged")) \
+                from None
         image = self._load()
-        if image is None or (image.width, image.height) != (self.width, self.height):
+        if image is None:
+            raise CaipdfError(Problem(None, f"WeasyPrint: Failed to load image at {self.url!r}",
+                                      "check the photo's file: it may be damaged"))
+        if (image.width, image.height) != (self.width, self.height):
             raise RuntimeError(f"the prepared photo {self.url} is not the size "
                                "it was laid out at")
         return image
