@@ -111,7 +111,7 @@ BALANCING_STEP = """\
 BALANCING_STEP_ON_GRID = """\
                 settled, height = balancer.advance(
                     height, new_boxes, column_skip_stack is None, lost_space,
-                    last_footnotes_height)
+                    last_footnotes_height - footnote_area_heights[0])
                 if settled:
                     break
 """

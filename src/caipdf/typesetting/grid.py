@@ -218,7 +218,8 @@ class Balancing:
         """(settled, the height to lay the columns out at): settled at the
         height tried when it is the one, else the next height to try.
 
-        `footnotes_height` is the footnote area the columns tried call for:
+        `footnotes_height` is what the columns tried add to the footnote area (the
+        page bottom already leaves out the notes placed before them):
         a trial's columns may reach into it, the real ones may not, so the
         heights tried past the first that fits stay above it (else the
         columns end up laid out taller than the page leaves them, and the
