@@ -53,3 +53,15 @@ def test_files_used_within_the_hour_are_never_trimmed(tmp_path, monkeypatch):
     _stale(tmp_path / "cache" / "images" / "old.jpg", 2**20, days_unused=3)
     cache.trim(0)
     assert not (tmp_path / "cache" / "images" / "old.jpg").exists()
+
+
+def test_a_cache_limit_that_is_not_a_number_is_a_clear_error(tmp_path, monkeypatch, capfd):
+    from caipdf.cli import main
+
+    monkeypatch.setenv("CAIPDF_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CAIPDF_CACHE_MB", "2GB")
+    monkeypatch.setattr(cache, "_written_since_trim", None)
+    assert main(["build", str(VOL19), "-o", str(tmp_path / "a.pdf")]) == 1
+    err = capfd.readouterr().err
+    assert "CAIPDF_CACHE_MB is '2GB', not a number of megabytes" in err and "fix:" in err
+    assert "Traceback" not in err and not (tmp_path / "a.pdf").exists()

@@ -16,16 +16,19 @@ are never removed, so a build never loses what it has just prepared.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
 from caipdf.atomic import write_atomically
+from caipdf.errors import CaipdfError, Problem
 
 DEFAULT_LIMIT_MB = 1024
 KEPT_AFTER_USE = 3600  # seconds
 TRIM_EVERY = 64 * 2**20  # bytes written by this process between two trims
 
 _written_since_trim: int | None = None  # None: not trimmed yet by this process
+_trimming = threading.Lock()  # photos are kept from several threads
 
 
 def root() -> Path:
@@ -54,16 +57,22 @@ def has(name: str) -> bool:
 def keep(name: str, data: bytes) -> None:
     global _written_since_trim
     write_atomically(root() / name, data)
-    if _written_since_trim is None or _written_since_trim >= TRIM_EVERY:
-        _written_since_trim = 0
-        trim(limit())
-    _written_since_trim += len(data)
+    with _trimming:
+        if _written_since_trim is None or _written_since_trim >= TRIM_EVERY:
+            _written_since_trim = 0
+            trim(limit())
+        _written_since_trim += len(data)
 
 
 def limit() -> int:
     """The cache's size limit in bytes."""
-    setting = os.environ.get("CAIPDF_CACHE_MB", "")
-    return int(setting) * 2**20 if setting.isdigit() else DEFAULT_LIMIT_MB * 2**20
+    setting = os.environ.get("CAIPDF_CACHE_MB", "").strip()
+    if not setting:
+        return DEFAULT_LIMIT_MB * 2**20
+    if not setting.isdigit():
+        raise CaipdfError(Problem(None, f"CAIPDF_CACHE_MB is '{setting}', not a number of megabytes",
+                                  "set it to a whole number such as 2048, or unset it for 1024"))
+    return int(setting) * 2**20
 
 
 def trim(limit_bytes: int) -> None:
@@ -77,7 +86,8 @@ def trim(limit_bytes: int) -> None:
                 status = path.stat()
             except OSError:
                 continue
-            files.append((status.st_atime, status.st_size, path))
+            if status.st_size:  # an empty marker frees nothing, and saves a decode
+                files.append((status.st_atime, status.st_size, path))
     total = sum(size for _, size, _ in files)
     spared_from = time.time() - KEPT_AFTER_USE
     for used, size, path in sorted(files):
