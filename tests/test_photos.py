@@ -634,3 +634,15 @@ def test_a_photo_that_fails_to_be_made_is_a_clear_error_whenever_it_fails(tmp_pa
         build(issue, tmp_path / "out.pdf")
     assert "Failed to load image" in str(caught.value) and "truncated" in str(caught.value)
     assert not (tmp_path / "out.pdf").exists()
+
+
+@pytest.mark.parametrize("pins, name", [("PINNED_SOURCES", "RasterImage.draw"),
+                                        ("PINNED_DOCUMENT", "Document._build_layout_context")])
+def test_the_deferred_photos_hook_refuses_a_weasyprint_it_was_not_written_for(monkeypatch, pins, name):
+    from caipdf.render import deferred_photos
+    from caipdf.render.weasyprint_fixes import WeasyPrintMismatch
+
+    monkeypatch.setattr(deferred_photos, "_installed", False)
+    monkeypatch.setitem(getattr(deferred_photos, pins), name, "0" * 64)
+    with pytest.raises(WeasyPrintMismatch, match=f"{name} is not the one"):
+        deferred_photos.install()

@@ -20,7 +20,7 @@ from weasyprint import document, images
 
 from caipdf.errors import CaipdfError, Problem
 from caipdf.images import cache as image_cache
-from caipdf.render.weasyprint_fixes import require_pinned_source, require_pinned_weasyprint
+from caipdf.render.weasyprint_fixes import require_pinned_sources
 
 # sha256 of what a DeferredPhoto stands in for, in WeasyPrint 70.0: the loader
 # it wraps, and the two methods of RasterImage the layout and the drawing call.
@@ -30,6 +30,11 @@ PINNED_SOURCES = {
         "1e001569849d6076aa351939093b820565e9599586c2e85937d81f4ac0c00dd2",
     "RasterImage.draw": "e6074f717d13a3e8e87505ec2904ef3671f2ba46a23cf5ae392c21a6c9f82843",
 }
+# …and the method that builds the document's loader from `original_get_image_from_uri`.
+PINNED_DOCUMENT = {
+    "Document._build_layout_context":
+        "2b072254ab89701b33ddec26648e88cf1978480e7fae081b6cfad43b5f1346dc",
+}
 _installed = False
 
 
@@ -37,13 +42,9 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    require_pinned_weasyprint("caipdf's deferred photos")
-    for name, digest in PINNED_SOURCES.items():
-        function = images
-        for part in name.split("."):
-            function = getattr(function, part)
-        require_pinned_source(function, digest, f"weasyprint.images.{name}",
-                              "caipdf's deferred photos")
+    require_pinned_sources(images, PINNED_SOURCES, "weasyprint.images", "caipdf's deferred photos")
+    require_pinned_sources(document, PINNED_DOCUMENT, "weasyprint.document",
+                           "caipdf's deferred photos")
     # The document builds its loader from this name each time it renders.
     document.original_get_image_from_uri = get_image_from_uri
     _installed = True

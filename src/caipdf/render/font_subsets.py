@@ -28,7 +28,7 @@ from importlib.metadata import version
 from weasyprint.pdf import fonts
 
 from caipdf import cache
-from caipdf.render.weasyprint_fixes import require_pinned_source, require_pinned_weasyprint
+from caipdf.render.weasyprint_fixes import require_pinned_sources
 
 # sha256 of the sources of Font.subset and Font._fonttools_subset in WeasyPrint 70.0.
 PINNED_SOURCES = {
@@ -42,10 +42,8 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    require_pinned_weasyprint("caipdf's font subsetting")
-    for name, digest in PINNED_SOURCES.items():
-        require_pinned_source(getattr(fonts.Font, name), digest, f"weasyprint.pdf.fonts.Font.{name}",
-                              "caipdf's font subsetting")
+    require_pinned_sources(fonts.Font, PINNED_SOURCES, "weasyprint.pdf.fonts.Font",
+                           "caipdf's font subsetting")
     fonts.Font.subset = _subset
     _installed = True
 

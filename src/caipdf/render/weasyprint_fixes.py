@@ -136,6 +136,17 @@ def require_pinned_source(function, expected: str, name: str, what: str) -> None
         raise WeasyPrintMismatch(f"{name} is not the one {what} was written for")
 
 
+def require_pinned_sources(owner, digests: dict[str, str], prefix: str, what: str) -> None:
+    """Each of `digests` (a dotted name below `owner` → sha256 of its source) as pinned,
+    and WeasyPrint the pinned version."""
+    require_pinned_weasyprint(what)
+    for name, digest in digests.items():
+        function = owner
+        for part in name.split("."):
+            function = getattr(function, part)
+        require_pinned_source(function, digest, f"{prefix}.{name}", what)
+
+
 def require_pinned_weasyprint(what: str) -> None:
     if weasyprint.__version__ != WEASYPRINT_VERSION:
         raise WeasyPrintMismatch(
