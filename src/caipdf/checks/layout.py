@@ -134,9 +134,12 @@ def _lone_headings(page: Page, articles: dict) -> list[str]:
             continue
         reported.add(line.block)
         article = articles[line.article]
-        headings = [block for block in article.blocks if isinstance(block, Heading)]
-        heading = next((block for block in headings
-                        if plain_text(block.content).strip() in line.text), None)
+        # The heading's whole text (it may take two lines, after its number), and of the
+        # headings it ends in the longest: 「事業概要」 is not 「概要」.
+        said = "".join("".join(other.text.split()) for other in page.lines if other.block == line.block)
+        heading = max((block for block in article.blocks if isinstance(block, Heading)
+                       and said.endswith("".join(plain_text(block.content).split()))),
+                      key=lambda block: len(plain_text(block.content)), default=None)
         if heading is not None and heading is article.blocks[-1]:
             fix = "write the text it heads, or remove the heading"
         else:
