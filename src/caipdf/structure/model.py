@@ -70,7 +70,7 @@ class Heading:
 @dataclass(eq=False)  # compared by identity: the image stage maps each figure to its prepared file
 class Figure:
     path: str  # as written in the issue file, relative to it
-    file: Path  # resolved
+    file: Path  # `path` joined to the issue file's folder
     available: bool  # False: the image is missing and a placeholder is drawn
     caption: list
     aspect_ratio: float  # the frame's height / width
