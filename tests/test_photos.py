@@ -646,3 +646,38 @@ def test_the_deferred_photos_hook_refuses_a_weasyprint_it_was_not_written_for(mo
     monkeypatch.setitem(getattr(deferred_photos, pins), name, "0" * 64)
     with pytest.raises(WeasyPrintMismatch, match=f"{name} is not the one"):
         deferred_photos.install()
+
+
+def test_a_photo_still_being_made_when_its_page_is_laid_out_prints_as_a_kept_one(tmp_path, monkeypatch):
+    """The maker waits until the layout is done, so every photo is laid out as a
+    stand-in (a DeferredPhoto) and drawn from the finished JPEG; the PDF is the
+    one a warm cache gives."""
+    import threading
+
+    import caipdf.images as images_stage
+    import caipdf.pipeline as pipeline
+    from caipdf.render import deferred_photos
+
+    save_jpeg(camera_photo(2400, 1800, seed=31), tmp_path / "images" / "a.jpg")
+    save_jpeg(camera_photo(1800, 2400, seed=32), tmp_path / "images" / "b.jpg")
+    issue = issue_with_figures(tmp_path, """\
+        - figure: images/a.jpg
+          alt: 写真
+        - figure: images/b.jpg
+          alt: 縦の写真
+        """)
+    laid_out, drawn = threading.Event(), []
+    make = images_stage.prepared_jpeg
+    render = pipeline.render
+    finished = deferred_photos.DeferredPhoto.finished.func
+    monkeypatch.setattr(images_stage, "prepared_jpeg",
+                        lambda *args: (laid_out.wait(timeout=30), make(*args))[1])
+    monkeypatch.setattr(pipeline, "render", lambda *a, **k: (render(*a, **k), laid_out.set())[0])
+    monkeypatch.setattr(deferred_photos.DeferredPhoto, "finished",
+                        property(lambda photo: (drawn.append(photo.url), finished(photo))[1]))
+    deferred = build(issue, tmp_path / "deferred.pdf").output
+    assert len(set(drawn)) == 2  # both photos were stand-ins at layout time
+    drawn.clear()
+    warm = build(issue, tmp_path / "warm.pdf").output
+    assert drawn == []  # kept ones are WeasyPrint's own images
+    assert deferred.read_bytes() == warm.read_bytes()
