@@ -214,7 +214,7 @@ def test_a_screen_photo_under_the_screen_edition_s_own_minimum_is_still_a_warnin
         del os.environ["CAIPDF_VERAPDF"]
     assert report.edition == "screen"
     [warning] = [finding.message for finding in report.findings if finding.check == "images"]
-    assert "100 ppi (under the 150 ppi of the screen edition)" in warning
+    assert "100 ppi (under 150 ppi, the screen edition's minimum)" in warning
 
 
 # -- not a PDF ------------------------------------------------------------------------------
@@ -262,5 +262,5 @@ def test_a_low_resolution_photo_in_a_pdf_caipdf_did_not_make_is_judged_as_print(
     report = preflight(path)
     assert report.edition == "unknown"
     [warning] = [finding for finding in report.findings if "ppi" in str(finding)]
-    assert "page 1: an image of 100×80 px placed at 85×68 mm is 30 ppi (under the 300 ppi of print" \
+    assert "page 1: an image of 100×80 px placed at 85×68 mm is 30 ppi (under 300 ppi, print's minimum" \
         in str(warning)

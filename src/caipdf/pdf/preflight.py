@@ -369,11 +369,11 @@ def _place_xobject(reader, name, resources, page_number, report, spaces, ctm) ->
         if "CMYK" in space:  # Indexed(…CMYK) included: its pixels are not inks, it is not measured
             _measure_image_ink(reader, xobject, name, space, page_number, report, ctm, dpi)
         if round(dpi) < report.min_ppi:
-            edition = (f"the {report.edition} edition" if report.edition != "unknown"
-                       else "print, as an edition caipdf did not make is judged")
+            edition = (f"the {report.edition} edition's minimum" if report.edition != "unknown"
+                       else "print's minimum, by which a file caipdf did not make is judged")
             report.add("warning", "images", f"page {page_number}: an image of {pixels_w}×{pixels_h} px "
                        f"placed at {width_pt / MM:.0f}×{height_pt / MM:.0f} mm is {dpi:.0f} ppi "
-                       f"(under the {report.min_ppi} ppi of {edition})")
+                       f"(under {report.min_ppi} ppi, {edition})")
 
 
 def _measure_image_ink(reader, xobject, name, space: str, page_number: int, report: Report,
