@@ -115,3 +115,21 @@ def test_pdfa3b_identification_xmp_and_associated_files(archive):
     build_info = json.loads(reader.attachments["caipdf-build.json"][0])
     assert set(build_info) == {"source", "source_sha256", "layouts_sha256", "tools"}
     assert [float(v) for v in reader.pages[0].mediabox] == pytest.approx([0, 0, 595.28, 841.89], abs=0.01)
+
+
+def test_archiving_leaves_no_temporary_files(tmp_path, monkeypatch):
+    """The pool's workers leave by os._exit, so WeasyPrint's 16 MB copy of the
+    fonts each makes was never removed: it goes into a folder removed after the pool."""
+    import tempfile
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    issues = tmp_path / "issues"
+    issues.mkdir()
+    for path in VOLUMES[:2]:
+        shutil.copy(path, issues / path.name)
+    result = build_archive(issues, tmp_path / "archive", jobs=2)
+    assert sorted(result.built) == sorted(path.name for path in VOLUMES[:2]) and not result.failed
+    assert list(temporary.iterdir()) == []

@@ -19,6 +19,7 @@ import signal
 import sys
 import tempfile
 import traceback
+from contextlib import contextmanager
 from typing import Callable
 
 CRASHED = 2
@@ -29,12 +30,25 @@ def run_in_child(work: Callable[[], int], what: str) -> int:
         return work()
     sys.stdout.flush()
     sys.stderr.flush()
-    scratch = tempfile.mkdtemp(prefix="caipdf-")
-    try:
+    with scratch_folder() as scratch:
         status = _run_and_wait(work, what, scratch)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
     return _exit_code(status, what)
+
+
+@contextmanager
+def scratch_folder():
+    """A temporary folder for processes that leave by os._exit (a forked worker,
+    a process pool's), removed when the block ends."""
+    folder = tempfile.mkdtemp(prefix="caipdf-")
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def use_as_temporary(folder: str) -> None:
+    """This process's temporary files, and its programs', go into `folder`."""
+    tempfile.tempdir = os.environ["TMPDIR"] = folder
 
 
 def _run_and_wait(work: Callable[[], int], what: str, scratch: str) -> int:
@@ -42,7 +56,7 @@ def _run_and_wait(work: Callable[[], int], what: str, scratch: str) -> int:
     and return the child's wait status."""
     pid = os.fork()
     if pid == 0:
-        tempfile.tempdir = os.environ["TMPDIR"] = scratch  # the child's and its programs'
+        use_as_temporary(scratch)
         code = CRASHED
         try:
             code = work()

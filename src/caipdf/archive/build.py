@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from caipdf import paths, provenance
+from caipdf import isolation, paths, provenance
 from caipdf.archive import past, search
 from caipdf.errors import CaipdfError, Problem
 
@@ -91,7 +91,11 @@ def build_archive(issues_dir: Path, archive_dir: Path, jobs: int | None = None,
     if to_build:
         import caipdf.commands.build  # noqa: F401  (import WeasyPrint once; the workers fork with it)
 
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+        # The workers leave by os._exit, leaving their temporary files (WeasyPrint's
+        # copy of the fonts) behind: they go into a folder removed after the pool.
+        with isolation.scratch_folder() as scratch, ProcessPoolExecutor(
+                max_workers=jobs, mp_context=get_context("fork"),
+                initializer=isolation.use_as_temporary, initargs=(scratch,)) as pool:
             futures = {pool.submit(build_volume, issue_file, archive_dir): issue_file
                        for issue_file in to_build}
             for done, future in enumerate(as_completed(futures), start=1):
