@@ -98,11 +98,13 @@ def test_build_leaves_no_temporary_files(tmp_path, ending):
 
 @pytest.mark.parametrize("kill", [signal.SIGTERM, signal.SIGKILL])
 def test_killed_build_leaves_previous_pdf_and_no_partial_file(tmp_path, kill):
+    temporary = tmp_path / "tmp"  # a killed parent cannot remove its scratch folder: keep it here
+    temporary.mkdir()
     output = tmp_path / "vol19.pdf"
     output.write_bytes(b"%PDF-1.7 previous build\n")
     before = output.read_bytes()
     for delay in (0.8, 1.6, 2.4):  # during import, layout and writing
-        build = _start_build(output)
+        build = _start_build(output, temporary)
         time.sleep(delay)
         # SIGKILL hits the whole process group's worker: kill every caipdf process we started
         for pid in _children(build.pid) + [build.pid]:
@@ -114,7 +116,7 @@ def test_killed_build_leaves_previous_pdf_and_no_partial_file(tmp_path, kill):
         if output.read_bytes() != before:  # the build won the race and finished
             assert output.read_bytes().startswith(b"%PDF")
             output.write_bytes(before)
-        assert sorted(path.name for path in tmp_path.iterdir()) == ["vol19.pdf"]
+        assert sorted(path.name for path in tmp_path.iterdir()) == ["tmp", "vol19.pdf"]
     assert output.read_bytes() == before
 
 
