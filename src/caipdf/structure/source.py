@@ -59,7 +59,7 @@ def read_yaml(path: Path, data: bytes | None = None) -> Located:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        raise CaipdfError(_syntax_problem(path, error)) from None
+        raise CaipdfError(_syntax_problem(path, text, error)) from None
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
@@ -125,7 +125,7 @@ def _join_lines(text: str) -> str:
     return joined
 
 
-def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
+def _syntax_problem(path: Path, text: str, error: yaml.MarkedYAMLError) -> Problem:
     # An unclosed [ or { is reported where the parser gave up; its opening
     # (the context) is where the mistake is.
     context = error.context or ""
@@ -140,7 +140,7 @@ def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
                        "indentation and the brackets [ ] { }")
     if "\\t" in problem or "tab" in problem:
         return Problem(where, f"YAML syntax: {problem}", "indent with spaces, never tabs")
-    if problem.startswith("mapping values are not allowed") and _second_colon(path, mark):
+    if problem.startswith("mapping values are not allowed") and _second_colon(text, mark):
         return Problem(where, "YAML syntax: a colon followed by a space inside a text starts "
                        "a new key", 'put the whole text in quotes (title: "COP30: 報告"), or '
                        "write the colon full-width (：)")
@@ -151,14 +151,11 @@ def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
                    "check the YAML syntax at this place (quotes, colons, indentation)")
 
 
-def _second_colon(path: Path, mark) -> bool:
+def _second_colon(text: str, mark) -> bool:
     """Whether the colon YAML refused follows another 'key: ' on its line (so it is
     in the text), rather than a key indented where none may be."""
-    try:
-        line = path.read_text(encoding="utf-8", errors="replace").splitlines()[mark.line]
-    except (OSError, IndexError):
-        return False
-    return ": " in line[:mark.column]
+    lines = text.splitlines()
+    return mark.line < len(lines) and ": " in lines[mark.line][:mark.column]
 
 
 def _location(path: Path, node: yaml.Node) -> Location:
