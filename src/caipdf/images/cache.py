@@ -51,8 +51,9 @@ def promise(file_name: str, width: int, height: int, making: Future) -> None:
     _promised[file_name] = Promise(width, height, making)
 
 
-def promised(file_name: str) -> Promise | None:
-    """The promise of an image still being made."""
+def being_made(file_name: str) -> Promise | None:
+    """The promise of an image still being made; None once it is made (the
+    promise is then dropped, so the cache answers) or failed."""
     found = _promised.get(file_name)
     if found is None or not found.making.done():
         return found
@@ -80,7 +81,7 @@ def read(file_name: str) -> bytes | None:
 
 
 def has(file_name: str) -> bool:
-    return promised(file_name) is not None or cache.has(f"images/{file_name}")
+    return being_made(file_name) is not None or cache.has(f"images/{file_name}")
 
 
 def keep(file_name: str, data: bytes) -> None:

@@ -56,7 +56,7 @@ def get_image_from_uri(cache, url_fetcher, options, url, forced_mime_type=None, 
         return images.get_image_from_uri(cache, url_fetcher, options, url, forced_mime_type,
                                          context, orientation)
 
-    promise = (image_cache.promised(url.removeprefix(image_cache.URL_SCHEME))
+    promise = (image_cache.being_made(url.removeprefix(image_cache.URL_SCHEME))
                if url.startswith(image_cache.URL_SCHEME) and url.endswith(".jpg") else None)
     if promise is None:
         return load()
