@@ -306,7 +306,7 @@ class _Reader:
                   if (block := self.block(item)) is not None]
         # Under a misspelt key (block: for blocks:) the calls are unread, not missing.
         unread = bool(set(fields) - set().union(*fields_of("article")))
-        self.number_footnotes(blocks, footnotes, fields.get("footnotes"), check_unused=not unread)
+        self.number_footnotes(blocks, footnotes, check_unused=not unread)
         _pass_story_languages_on(blocks)
         return Article(
             id=article_id or "",
@@ -338,8 +338,7 @@ class _Reader:
             notes[key] = (text, value)
         return notes
 
-    def number_footnotes(self, blocks: list, footnotes: dict, node: Located | None,
-                         check_unused: bool = True) -> None:
+    def number_footnotes(self, blocks: list, footnotes: dict, check_unused: bool = True) -> None:
         numbers: dict[str, int] = {}
         for ref in _walk(blocks, inline.FootnoteRef):
             if ref.key not in footnotes:
